@@ -1,0 +1,48 @@
+// Checks what users load, after every build:
+// 1. every shipped .js file parses as ES2018 (what Chromium 71 understands; no ?., ??, class
+//    fields) and uses none of the globals 71 lacks;
+// 2. the classic script stays within its size budget (min + brotli).
+// Prints the sizes; exits non-zero on any failure.
+import { readFileSync, readdirSync } from 'node:fs';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { parse } from 'acorn';
+
+const DIST = new URL('../dist/', import.meta.url);
+const SCRIPT = 'rtc-connection-state-shim.min.js';
+/** Bytes, min + brotli (quality 11), for the self-installing classic script. */
+export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 2304);
+const MISSING_IN_CHROMIUM_71 = ['queueMicrotask', 'structuredClone', 'fromEntries', 'allSettled', 'replaceAll', 'WeakRef'];
+
+let failed = false;
+for (const name of readdirSync(DIST).filter((f) => f.endsWith('.js'))) {
+  const code = readFileSync(new URL(name, DIST), 'utf8');
+  try {
+    parse(code, { ecmaVersion: 2018, sourceType: name === SCRIPT ? 'script' : 'module' });
+  } catch (e) {
+    console.error(`dist/${name}: not ES2018 (Chromium 71 cannot parse it): ${e.message}`);
+    failed = true;
+  }
+  for (const word of MISSING_IN_CHROMIUM_71) {
+    if (code.includes(word)) {
+      console.error(`dist/${name}: uses ${word}, which Chromium 71 lacks`);
+      failed = true;
+    }
+  }
+}
+
+export function sizes(file) {
+  const buf = readFileSync(file);
+  return {
+    min: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+const s = sizes(new URL(SCRIPT, DIST));
+console.log(`dist/${SCRIPT}: ${s.min} B min, ${s.gzip} B gzip, ${s.brotli} B brotli (budget ${BUDGET_BROTLI} B brotli)`);
+if (s.brotli > BUDGET_BROTLI) {
+  console.error(`size budget exceeded: ${s.brotli} > ${BUDGET_BROTLI} B brotli`);
+  failed = true;
+}
+process.exit(failed ? 1 : 0);

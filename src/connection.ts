@@ -1,0 +1,207 @@
+/**
+ * One tracked connection: the current value, the value last announced by an event, and the
+ * subscriptions that keep both up to date. Per-connection state lives in a WeakMap, never on the
+ * connection object.
+ */
+import { aggregateIceState, computeConnectionState } from './rules.js';
+import { collectTransports, sameTransports, watchTransports, type TransportSet } from './transports.js';
+import { fireStateChange, listen, queueTask, stopNativeEvent, unlisten } from './events.js';
+import { readStatsIceStates } from './stats.js';
+
+/** How often getStats() is read while the connection is "disconnected" (see stats.ts). */
+const STATS_POLL_MS = 1000;
+
+interface Tracked {
+  /** What `connectionState` reads. */
+  value: RTCPeerConnectionState;
+  /** The value the last event announced (or the first value seen): events fire on a difference. */
+  announced: RTCPeerConnectionState;
+  transports: TransportSet;
+  unwatch: () => void;
+  /** Between our first and our last `iceconnectionstatechange` listener of one dispatch. */
+  inIceDispatch: boolean;
+  /** A listener was added during that dispatch; move our last listener behind it afterwards. */
+  moveLast: boolean;
+  tail: () => void;
+  /** getStats() reported a failed ICE transport while everything exposed said "disconnected". */
+  statsFailed: boolean;
+  /** The pending getStats() poll, if any. */
+  poll: ReturnType<typeof setTimeout> | 0;
+}
+
+const records = new WeakMap<RTCPeerConnection, Tracked>();
+/** Cleared by uninstall: listeners left on live connections then do nothing. */
+let active = false;
+
+/** Turns the tracking machinery on (install) or off (uninstall). */
+export function setActive(on: boolean): void {
+  active = on;
+}
+
+function isClosed(pc: RTCPeerConnection): boolean {
+  // Firefox leaves its transports "connected" after close(); the signaling state is the one
+  // value every browser sets to "closed" synchronously (webrtc-pc "close the connection").
+  return pc.signalingState === 'closed';
+}
+
+/** Re-reads every source and stores the new value; subscribes to new transports. */
+function refresh(pc: RTCPeerConnection, rec: Tracked): void {
+  if (isClosed(pc)) {
+    finish(pc, rec);
+    return;
+  }
+  const transports = collectTransports(pc);
+  if (!sameTransports(transports, rec.transports)) {
+    rec.unwatch();
+    rec.transports = transports;
+    rec.unwatch = watchTransports(transports, () => onTransportChange(pc));
+  }
+  const iceStates = transports.ice.map((t) => t.state);
+  // Where ICE transports are readable they are the source: Chromium's own iceConnectionState is
+  // a legacy value that never reaches "failed".
+  let ice = iceStates.length ? aggregateIceState(iceStates) : pc.iceConnectionState;
+  if (ice !== 'disconnected') rec.statsFailed = false;
+  else if (rec.statsFailed) ice = 'failed';
+  rec.value = computeConnectionState({ closed: false, ice, dtls: transports.dtls.map((t) => t.state) });
+  schedulePoll(pc, rec);
+}
+
+/** While "disconnected", asks getStats() every second whether ICE has in fact failed. */
+function schedulePoll(pc: RTCPeerConnection, rec: Tracked): void {
+  const wanted = rec.value === 'disconnected' && typeof pc.getStats === 'function';
+  if (!wanted) {
+    if (rec.poll) clearTimeout(rec.poll);
+    rec.poll = 0;
+    return;
+  }
+  if (rec.poll) return;
+  rec.poll = setTimeout(() => {
+    rec.poll = 0;
+    readStatsIceStates(pc).then((states) => {
+      if (states.indexOf('failed') >= 0 && rec.value === 'disconnected') rec.statsFailed = true;
+      update(pc);
+    }, noop);
+  }, STATS_POLL_MS);
+}
+
+/** Fires one event if the value moved since the last announcement. */
+function announce(pc: RTCPeerConnection, rec: Tracked): void {
+  if (rec.value === rec.announced || rec.value === 'closed') return;
+  rec.announced = rec.value;
+  fireStateChange(pc);
+}
+
+function update(pc: RTCPeerConnection): void {
+  const rec = records.get(pc);
+  if (!active || !rec || rec.value === 'closed') return;
+  refresh(pc, rec);
+  announce(pc, rec);
+}
+
+/**
+ * A transport's `statechange`. For DTLS, webrtc-pc queues the connection-state update in a new
+ * task. For ICE, the spec fires the transport's event, then `iceconnectionstatechange`, then
+ * `connectionstatechange` in one task: when the ICE change moves `iceConnectionState`, the
+ * `iceconnectionstatechange` listeners below handle it in that task, and this queued task then
+ * finds nothing left to do.
+ */
+function onTransportChange(pc: RTCPeerConnection): void {
+  queueTask(() => update(pc));
+}
+
+/** No more events after close(): forget the transports and settle on "closed". */
+function finish(pc: RTCPeerConnection, rec: Tracked): void {
+  if (rec.poll) clearTimeout(rec.poll);
+  rec.poll = 0;
+  rec.unwatch();
+  rec.unwatch = noop;
+  rec.transports = { dtls: [], ice: [] };
+  rec.value = rec.announced = 'closed';
+  // Chromium < 76 fires iceconnectionstatechange → "closed" after close() returns: our listeners
+  // stay but see "closed" and stay silent (webrtc-pc: close() fires no connectionstatechange).
+}
+
+function noop(): void {}
+
+/**
+ * Starts tracking `pc` (idempotent) and returns its record. Our listeners go first where order
+ * matters: the native-event filter, and the `iceconnectionstatechange` listener that updates the
+ * value before page listeners read it (webrtc-pc sets every state before firing any event).
+ */
+function track(pc: RTCPeerConnection): Tracked {
+  const known = records.get(pc);
+  if (known) return known;
+  const rec: Tracked = {
+    value: 'new',
+    announced: 'new',
+    transports: { dtls: [], ice: [] },
+    unwatch: noop,
+    inIceDispatch: false,
+    moveLast: false,
+    statsFailed: false,
+    poll: 0,
+    tail() {
+      // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
+      // the connection-state event fires now, in the same task, in the spec's order.
+      rec.inIceDispatch = false;
+      update(pc);
+      if (rec.moveLast) {
+        rec.moveLast = false;
+        keepLast(pc);
+      }
+    },
+  };
+  records.set(pc, rec);
+  listen(pc, 'connectionstatechange', guard, true);
+  listen(pc, 'iceconnectionstatechange', function head() {
+    if (!active || rec.value === 'closed') return;
+    rec.inIceDispatch = true;
+    refresh(pc, rec);
+  }, true);
+  listen(pc, 'signalingstatechange', () => update(pc));
+  listen(pc, 'iceconnectionstatechange', rec.tail);
+  refresh(pc, rec);
+  rec.announced = rec.value;
+  return rec;
+}
+
+function guard(event: Event): void {
+  if (active) stopNativeEvent(event);
+}
+
+/** Starts tracking a connection (from a negotiation call, a listener, or a read). */
+export function ensureTracked(pc: RTCPeerConnection): void {
+  if (active && !isClosed(pc)) track(pc);
+}
+
+/** The value `connectionState` reads. */
+export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
+  if (isClosed(pc)) {
+    const rec = records.get(pc);
+    if (rec && rec.value !== 'closed') finish(pc, rec);
+    return 'closed';
+  }
+  return track(pc).value;
+}
+
+/** After close(): drop the transport subscriptions at once. */
+export function closed(pc: RTCPeerConnection): void {
+  const rec = records.get(pc);
+  if (rec && isClosed(pc)) finish(pc, rec);
+}
+
+/**
+ * Keeps our last `iceconnectionstatechange` listener behind every page listener and handler,
+ * so the connection-state event follows them all. Called after a page adds one.
+ */
+export function keepLast(pc: RTCPeerConnection): void {
+  const rec = records.get(pc);
+  if (!rec) return;
+  if (rec.inIceDispatch) {
+    // Re-adding during a dispatch would skip us for this event; do it when we run.
+    rec.moveLast = true;
+    return;
+  }
+  unlisten(pc, 'iceconnectionstatechange', rec.tail);
+  listen(pc, 'iceconnectionstatechange', rec.tail);
+}

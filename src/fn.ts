@@ -1,0 +1,10 @@
+/**
+ * rtc-connection-state-shim/fn — the side-effect-free API. Importing it changes nothing; call
+ * {@link install} yourself.
+ *
+ * @packageDocumentation
+ */
+export { install, isInstalled, isSupported } from './install.js';
+export type { InstallOptions, InstallResult } from './install.js';
+export { aggregateIceState, computeConnectionState } from './rules.js';
+export type { ConnectionStateInput } from './rules.js';

@@ -1,0 +1,11 @@
+/**
+ * The classic-script entry (dist/rtc-connection-state-shim.min.js): installs itself when the
+ * browser lacks `connectionState` and exposes the API as the global `RTCConnectionStateShim`.
+ * A second copy on the same page finds the first one's mark and only sets the global if missing.
+ */
+import * as api from './fn.js';
+import { getGlobal } from './install.js';
+
+api.install();
+const g = getGlobal() as unknown as { RTCConnectionStateShim?: typeof api };
+if (!g.RTCConnectionStateShim) g.RTCConnectionStateShim = api;

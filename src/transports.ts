@@ -1,0 +1,66 @@
+/**
+ * Which transports a connection has right now, as far as this browser lets us see them.
+ *
+ * Browsers expose three profiles (see README "Support"):
+ * - modern: DTLS transports on senders/receivers and `pc.sctp`, each with its RTCIceTransport state;
+ * - DTLS only (Firefox 82–124, Chromium 72–75 partly): DTLS transports, no readable ICE transport
+ *   state, so the ICE part comes from `pc.iceConnectionState`;
+ * - ICE only (Chromium < 72, Firefox < 82): nothing but `pc.iceConnectionState`.
+ * This file only reads what it is handed; it knows nothing of installing or events.
+ */
+
+/** The transports of one connection at one moment. */
+export interface TransportSet {
+  /** Every distinct DTLS transport (with BUNDLE they are all one object). */
+  dtls: RTCDtlsTransport[];
+  /** The distinct ICE transports whose `state` is readable; empty where the browser hides them. */
+  ice: RTCIceTransport[];
+}
+
+function addOnce<T>(list: T[], item: T | null | undefined): void {
+  if (item && list.indexOf(item) < 0) list.push(item);
+}
+
+/** Lists the connection's DTLS transports and the ICE transports beneath them. */
+export function collectTransports(pc: RTCPeerConnection): TransportSet {
+  const dtls: RTCDtlsTransport[] = [];
+  const ice: RTCIceTransport[] = [];
+  let transceivers: RTCRtpTransceiver[] = [];
+  try {
+    // Chromium < 72 under plan-b throws from getTransceivers(); it has no transports either.
+    if (typeof pc.getTransceivers === 'function') transceivers = pc.getTransceivers();
+  } catch (e) {
+    transceivers = [];
+  }
+  for (let i = 0; i < transceivers.length; i++) {
+    addOnce(dtls, transceivers[i].sender.transport);
+    addOnce(dtls, transceivers[i].receiver.transport);
+  }
+  // Firefox < 113 and Chromium < 76 have no `sctp`: a data channel's transport is out of reach.
+  const sctp = pc.sctp;
+  if (sctp) addOnce(dtls, sctp.transport);
+  for (let i = 0; i < dtls.length; i++) {
+    const iceTransport = dtls[i].iceTransport;
+    // Firefox 82–124 has no `iceTransport`, Chromium 72–74 none with a `state`.
+    if (iceTransport && typeof iceTransport.state === 'string') addOnce(ice, iceTransport);
+  }
+  return { dtls, ice };
+}
+
+/** Listens for `statechange` on every transport in `set`; returns the undo. */
+export function watchTransports(set: TransportSet, onChange: () => void): () => void {
+  const targets: EventTarget[] = (set.dtls as EventTarget[]).concat(set.ice);
+  for (let i = 0; i < targets.length; i++) targets[i].addEventListener('statechange', onChange);
+  return () => {
+    for (let i = 0; i < targets.length; i++) targets[i].removeEventListener('statechange', onChange);
+  };
+}
+
+/** Whether two transport sets hold the same objects (then subscriptions can stay). */
+export function sameTransports(a: TransportSet, b: TransportSet): boolean {
+  const x = (a.dtls as object[]).concat(a.ice);
+  const y = (b.dtls as object[]).concat(b.ice);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (y.indexOf(x[i]) < 0) return false;
+  return true;
+}
