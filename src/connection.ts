@@ -6,10 +6,12 @@
 import { aggregateIceState, computeConnectionState } from './rules.js';
 import { collectTransports, sameTransports, watchTransports, type TransportSet } from './transports.js';
 import { fireStateChange, listen, queueTask, stopNativeEvent, unlisten } from './events.js';
-import { readStatsIceStates } from './stats.js';
+import { readStatsStates } from './stats.js';
 
-/** How often getStats() is read while the connection is "disconnected" (see stats.ts). */
-const STATS_POLL_MS = 1000;
+/** How often getStats() is read while "disconnected" (see stats.ts): failure takes ~15 s. */
+const POLL_DISCONNECTED_MS = 1000;
+/** How often while ICE checks and no DTLS transport is visible: a DTLS failure shows only there. */
+const POLL_CHECKING_MS = 250;
 
 interface Tracked {
   /** What `connectionState` reads. */
@@ -27,6 +29,10 @@ interface Tracked {
   statsFailed: boolean;
   /** The pending getStats() poll, if any. */
   poll: ReturnType<typeof setTimeout> | 0;
+  /** DTLS states from getStats(), for a connection whose DTLS transports are not exposed. */
+  statsDtls: string[] | null;
+  /** getStats() has no DTLS state here (Firefox): rely on what is exposed, as before. */
+  statsBlind: boolean;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
@@ -62,26 +68,40 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   let ice = iceStates.length ? aggregateIceState(iceStates) : pc.iceConnectionState;
   if (ice !== 'disconnected') rec.statsFailed = false;
   else if (rec.statsFailed) ice = 'failed';
-  rec.value = computeConnectionState({ closed: false, ice, dtls: transports.dtls.map((t) => t.state) });
-  schedulePoll(pc, rec);
+  let dtls: readonly string[] = transports.dtls.map((t) => t.state);
+  const dtlsFromStats = !dtls.length && !rec.statsBlind && typeof pc.getStats === 'function' &&
+    !!pc.localDescription && !!pc.remoteDescription;
+  if (dtlsFromStats) {
+    // No DTLS transport in sight: until getStats() has spoken, an ICE connection is not a DTLS
+    // one (webrtc-adapter's mistake); hold "connecting" rather than report "connected" early.
+    dtls = rec.statsDtls || (ice === 'connected' || ice === 'completed' ? ['connecting'] : []);
+  }
+  rec.value = computeConnectionState({ closed: false, ice, dtls: dtls as RTCDtlsTransportState[] });
+  let delay = -1;
+  if (rec.value === 'disconnected') delay = POLL_DISCONNECTED_MS;
+  else if (dtlsFromStats && rec.value === 'connecting') delay = rec.statsDtls ? POLL_CHECKING_MS : 0;
+  schedulePoll(pc, rec, delay);
 }
 
-/** While "disconnected", asks getStats() every second whether ICE has in fact failed. */
-function schedulePoll(pc: RTCPeerConnection, rec: Tracked): void {
-  const wanted = rec.value === 'disconnected' && typeof pc.getStats === 'function';
-  if (!wanted) {
+/** Reads getStats() after `delay` ms (negative: stop polling). One poll at a time. */
+function schedulePoll(pc: RTCPeerConnection, rec: Tracked, delay: number): void {
+  if (delay < 0 || typeof pc.getStats !== 'function') {
     if (rec.poll) clearTimeout(rec.poll);
     rec.poll = 0;
     return;
   }
   if (rec.poll) return;
   rec.poll = setTimeout(() => {
-    rec.poll = 0;
-    readStatsIceStates(pc).then((states) => {
-      if (states.indexOf('failed') >= 0 && rec.value === 'disconnected') rec.statsFailed = true;
+    readStatsStates(pc).then((states) => {
+      rec.poll = 0;
+      if (states.ice.indexOf('failed') >= 0 && rec.value === 'disconnected') rec.statsFailed = true;
+      if (states.dtls.length) rec.statsDtls = states.dtls;
+      else rec.statsBlind = true;
       update(pc);
-    }, noop);
-  }, STATS_POLL_MS);
+    }, () => {
+      rec.poll = 0;
+    });
+  }, delay);
 }
 
 /** Fires one event if the value moved since the last announcement. */
@@ -140,6 +160,8 @@ function track(pc: RTCPeerConnection): Tracked {
     moveLast: false,
     statsFailed: false,
     poll: 0,
+    statsDtls: null,
+    statsBlind: false,
     tail() {
       // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
       // the connection-state event fires now, in the same task, in the spec's order.

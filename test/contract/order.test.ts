@@ -35,9 +35,10 @@ describe('order', () => {
       expect(first, all).to.equal(checking + 3);
       expect(log[first], 'in the same task as the ICE event: ' + all).to.equal('conn:connecting');
     } else {
-      // Chromium 156 updates its own connectionState in a later task (browsers.md).
+      // Chromium 156 updates its own connectionState in a separate task (browsers.md); where that
+      // task lands against other tasks varies, so only the order is asserted here.
       expect(mode).to.equal('native');
-      expect(log[first], all).to.equal('conn:connecting (later task)');
+      expect(first, all).to.be.at.least(checking + 3);
     }
   });
 

@@ -1,0 +1,242 @@
+// The suite for real old Chromium builds (run by test/old/run.mjs). Plain ES2017, no modules,
+// no test framework: 71 can parse nothing newer. Results go to window.__results.
+/* eslint-env browser */
+(function () {
+  'use strict';
+  var env = window.__old;
+  var build = Number((/Chrome\/(\d+)/.exec(navigator.userAgent) || [])[1]);
+  var config = env.sdp === 'unified-plan' ? { sdpSemantics: 'unified-plan' } : {};
+  var api = window.RTCConnectionStateShim;
+  var tests = [];
+  var opened = [];
+
+  if (env.mode === 'forced') window.__forced = api.install({ force: true });
+
+  // Counts the shim's getStats() reads (the cost of the stats path).
+  var statsCalls = 0;
+  var statsMs = 0;
+  var getStats = RTCPeerConnection.prototype.getStats;
+  RTCPeerConnection.prototype.getStats = function () {
+    var t0 = performance.now();
+    statsCalls++;
+    var p = getStats.apply(this, arguments);
+    if (p && p.then) p.then(function () { statsMs += performance.now() - t0; }, function () {});
+    return p;
+  };
+
+  function test(name, fn, opts) { tests.push({ name: name, fn: fn, opts: opts || {} }); }
+  function assert(ok, message) { if (!ok) throw new Error(message); }
+  function same(a, b, what) {
+    assert(JSON.stringify(a) === JSON.stringify(b), what + ': expected ' + JSON.stringify(b) + ', got ' + JSON.stringify(a));
+  }
+  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+  function until(check, ms, what) {
+    var end = Date.now() + ms;
+    return new Promise(function (resolve, reject) {
+      (function poll() {
+        if (check()) return resolve();
+        if (Date.now() > end) return reject(new Error('timed out after ' + ms + ' ms waiting for ' + what));
+        setTimeout(poll, 5);
+      })();
+    });
+  }
+  function nativeState(pc) { return env.nativeGet ? env.nativeGet.call(pc) : undefined; }
+
+  function relay(from, to) {
+    var held = [];
+    function flush() {
+      if (to.signalingState === 'closed' || !to.remoteDescription) return;
+      while (held.length) to.addIceCandidate(held.shift()).catch(function () {});
+    }
+    from.addEventListener('icecandidate', function (e) { if (e.candidate) { held.push(e.candidate); flush(); } });
+    to.addEventListener('signalingstatechange', flush);
+  }
+  function pair() {
+    var pc1 = new RTCPeerConnection(config);
+    var pc2 = new RTCPeerConnection(config);
+    relay(pc1, pc2);
+    relay(pc2, pc1);
+    opened.push(pc1, pc2);
+    return { pc1: pc1, pc2: pc2 };
+  }
+  async function negotiate(pc1, pc2, editAnswer) {
+    var offer = await pc1.createOffer();
+    await pc1.setLocalDescription(offer);
+    await pc2.setRemoteDescription(offer);
+    var answer = await pc2.createAnswer();
+    await pc2.setLocalDescription(answer);
+    await pc1.setRemoteDescription({ type: 'answer', sdp: editAnswer ? editAnswer(answer.sdp) : answer.sdp });
+  }
+  function breakFingerprint(sdp) {
+    return sdp.replace(/(a=fingerprint:\S+ )([0-9A-F])/gi, function (m, head, digit) {
+      return head + (digit.toUpperCase() === 'A' ? 'B' : 'A');
+    });
+  }
+  function record(pc) {
+    var r = { listener: [], handler: [], trusted: 0, times: [], t0: performance.now() };
+    pc.addEventListener('connectionstatechange', function (e) {
+      if (e.isTrusted) r.trusted++;
+      r.listener.push(pc.connectionState);
+      r.times.push(Math.round(performance.now() - r.t0));
+    });
+    pc.onconnectionstatechange = function () { r.handler.push(pc.connectionState); };
+    return r;
+  }
+  function sampleNative(pc) {
+    var seq = [];
+    var timer = setInterval(function () {
+      var n = nativeState(pc);
+      if (n && seq[seq.length - 1] !== n) seq.push(n);
+    }, 5);
+    return { seq: seq, stop: function () { clearInterval(timer); } };
+  }
+
+  test('the shim is installed', function () {
+    if (env.mode === 'forced') assert(window.__forced.installed, 'forced install: ' + window.__forced.reason);
+    assert(api.isInstalled(), 'isInstalled()');
+    assert(Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'connectionState').get, 'getter');
+    same(new RTCPeerConnection(config).connectionState, 'new', 'initial value');
+  });
+
+  test('data channel: exactly connecting → connected on both peers', async function () {
+    var p = pair();
+    var n1 = sampleNative(p.pc1);
+    var r1 = record(p.pc1);
+    var r2 = record(p.pc2);
+    p.pc1.createDataChannel('x');
+    await negotiate(p.pc1, p.pc2);
+    await until(function () { return r1.listener.length >= 2 && r2.listener.length >= 2; }, 10000, 'two events each');
+    await sleep(100);
+    n1.stop();
+    same(r1.listener, ['connecting', 'connected'], 'pc1 events');
+    same(r2.listener, ['connecting', 'connected'], 'pc2 events');
+    same(r1.handler, r1.listener, 'pc1 handler');
+    same(r1.trusted + r2.trusted, 0, 'native events reaching listeners');
+    if (env.nativeGet) same(n1.seq.slice(-1), ['connected'], 'native final value');
+  });
+
+  test('audio + video with addTrack, and data', async function () {
+    var p = pair();
+    var canvas = document.createElement('canvas');
+    var ctx = canvas.getContext('2d');
+    var timer = setInterval(function () { ctx.fillStyle = '#' + Math.floor(Math.random() * 4095).toString(16); ctx.fillRect(0, 0, 60, 60); }, 50);
+    var video = canvas.captureStream(10).getVideoTracks()[0];
+    var ac = new AudioContext();
+    var osc = ac.createOscillator();
+    var dest = ac.createMediaStreamDestination();
+    osc.connect(dest);
+    osc.start();
+    var audio = dest.stream.getAudioTracks()[0];
+    var stream = new MediaStream([audio, video]);
+    var r1 = record(p.pc1);
+    var r2 = record(p.pc2);
+    p.pc1.addTrack(audio, stream);
+    p.pc1.addTrack(video, stream);
+    p.pc1.createDataChannel('x');
+    try {
+      await negotiate(p.pc1, p.pc2);
+      await until(function () { return r1.listener.length >= 2 && r2.listener.length >= 2; }, 10000, 'two events each');
+      await sleep(100);
+      same(r1.listener, ['connecting', 'connected'], 'pc1 events');
+      same(r2.listener, ['connecting', 'connected'], 'pc2 events');
+      if (env.nativeGet) same(nativeState(p.pc1), 'connected', 'native value');
+    } finally {
+      clearInterval(timer);
+      osc.stop();
+      ac.close();
+    }
+  });
+
+  test('local close(): "closed" at once, no event (although old Chrome fires iceconnectionstatechange)', async function () {
+    var p = pair();
+    var r1 = record(p.pc1);
+    var ice = [];
+    p.pc1.addEventListener('iceconnectionstatechange', function () { ice.push(p.pc1.iceConnectionState); });
+    p.pc1.createDataChannel('x');
+    await negotiate(p.pc1, p.pc2);
+    await until(function () { return r1.listener.length >= 2; }, 10000, 'connected');
+    p.pc1.close();
+    same(p.pc1.connectionState, 'closed', 'value right after close()');
+    await sleep(300);
+    same(r1.listener, ['connecting', 'connected'], 'events');
+    same(r1.handler, ['connecting', 'connected'], 'handler');
+    this.note = 'iceconnectionstatechange after close(): ' + (ice[ice.length - 1] === 'closed' ? 'yes' : 'no');
+  });
+
+  test('DTLS fingerprint failure: "failed" on both peers', async function () {
+    var p = pair();
+    var r1 = record(p.pc1);
+    var r2 = record(p.pc2);
+    var calls0 = statsCalls;
+    var ms0 = statsMs;
+    p.pc1.createDataChannel('x');
+    var t0 = performance.now();
+    await negotiate(p.pc1, p.pc2, breakFingerprint);
+    await until(function () { return p.pc1.connectionState === 'failed' && p.pc2.connectionState === 'failed'; }, 10000, 'failed on both');
+    var took = Math.round(performance.now() - t0);
+    await sleep(100);
+    same(r1.listener.slice(-1), ['failed'], 'pc1 last event');
+    same(r2.listener.slice(-1), ['failed'], 'pc2 last event');
+    same(r1.listener[0], 'connecting', 'pc1 first event');
+    if (env.nativeGet) {
+      same(nativeState(p.pc1), 'failed', 'native pc1');
+      same(nativeState(p.pc2), 'failed', 'native pc2');
+    }
+    this.note = 'failed after ' + took + ' ms; pc1 ' + r1.listener.join('→') + ', pc2 ' + r2.listener.join('→') +
+      '; ICE ' + p.pc1.iceConnectionState + '/' + p.pc2.iceConnectionState + '; getStats: ' + (statsCalls - calls0) +
+      ' calls, ' + (statsMs - ms0).toFixed(1) + ' ms in all';
+  });
+
+  // 71–75 fold DTLS into iceConnectionState: the peer's close_notify turns it "disconnected" at
+  // once, where native 74 waits for ICE consent (~5 s). 76 exposes no failure at all: its
+  // iceConnectionState stays "disconnected" and getStats() has no ICE state (native: "failed").
+  var early = build < 76;
+  test(early ? 'peer closes: disconnected at once (native 74: after ~5 s), then failed at ~15 s'
+    : 'peer closes: disconnected, and no "failed" (76 exposes none; native fails at ~15 s)', async function () {
+    var p = pair();
+    var r1 = record(p.pc1);
+    p.pc1.createDataChannel('x');
+    await negotiate(p.pc1, p.pc2);
+    await until(function () { return r1.listener.length >= 2; }, 10000, 'connected');
+    var nt = [];
+    var t0 = performance.now();
+    var lastNative = nativeState(p.pc1);
+    var nativeTimer = setInterval(function () {
+      var n = nativeState(p.pc1);
+      if (n !== lastNative) { lastNative = n; nt.push(n + '@' + Math.round(performance.now() - t0)); }
+    }, 20);
+    r1.t0 = t0;
+    r1.times = [];
+    r1.listener = [];
+    p.pc2.close();
+    if (early) await until(function () { return p.pc1.connectionState === 'failed'; }, 25000, 'failed');
+    else await sleep(18000);
+    await sleep(env.nativeGet ? 1200 : 0);
+    clearInterval(nativeTimer);
+    this.note = 'shim ' + r1.listener.map(function (s, i) { return s + '@' + r1.times[i]; }).join(' ') +
+      (env.nativeGet ? '; native ' + nt.join(' ') : '') + '; ICE ' + p.pc1.iceConnectionState;
+    same(r1.listener, early ? ['disconnected', 'failed'] : ['disconnected'], 'events after the peer left');
+    if (early) assert(r1.times[0] < 1000, 'disconnected within 1 s');
+    if (env.nativeGet) same(nativeState(p.pc1), 'failed', 'native value');
+  });
+
+  async function run() {
+    var out = [];
+    for (var i = 0; i < tests.length; i++) {
+      var t = tests[i];
+      var ctx = {};
+      var entry = { name: t.name, status: 'passed' };
+      try {
+        await t.fn.call(ctx);
+      } catch (e) {
+        entry.status = 'failed';
+        entry.error = String(e && e.message || e);
+      }
+      if (ctx.note) entry.note = ctx.note;
+      while (opened.length) opened.pop().close();
+      out.push(entry);
+    }
+    window.__results = { done: true, tests: out, build: build };
+  }
+  run();
+})();
