@@ -53,7 +53,7 @@ function isClosed(pc: RTCPeerConnection): boolean {
 /** Re-reads every source and stores the new value; subscribes to new transports. */
 function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   if (isClosed(pc)) {
-    finish(pc, rec);
+    finish(rec);
     return;
   }
   const transports = collectTransports(pc);
@@ -130,7 +130,7 @@ function onTransportChange(pc: RTCPeerConnection): void {
 }
 
 /** No more events after close(): forget the transports and settle on "closed". */
-function finish(pc: RTCPeerConnection, rec: Tracked): void {
+function finish(rec: Tracked): void {
   if (rec.poll) clearTimeout(rec.poll);
   rec.poll = 0;
   rec.unwatch();
@@ -200,7 +200,7 @@ export function ensureTracked(pc: RTCPeerConnection): void {
 export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
   if (isClosed(pc)) {
     const rec = records.get(pc);
-    if (rec && rec.value !== 'closed') finish(pc, rec);
+    if (rec && rec.value !== 'closed') finish(rec);
     return 'closed';
   }
   return track(pc).value;
@@ -209,7 +209,7 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
 /** After close(): drop the transport subscriptions at once. */
 export function closed(pc: RTCPeerConnection): void {
   const rec = records.get(pc);
-  if (rec && isClosed(pc)) finish(pc, rec);
+  if (rec && isClosed(pc)) finish(rec);
 }
 
 /**
