@@ -6,10 +6,12 @@
 import { aggregateIceState, computeConnectionState } from './rules.js';
 import { collectTransports, sameTransports, watchTransports, type TransportSet } from './transports.js';
 import { fireStateChange, listen, queueTask, stopNativeEvent, unlisten } from './events.js';
-import { readStatsStates } from './stats.js';
+import { iceFromStats, readStatsStates } from './stats.js';
 
 /** How often getStats() is read while "disconnected" (see stats.ts): failure takes ~15 s. */
 const POLL_DISCONNECTED_MS = 1000;
+/** How often while a folded "disconnected" is held at "connected" (stats.ts): native 74 is ~5.5 s. */
+const POLL_HELD_MS = 500;
 /** How often while ICE checks and no DTLS transport is visible: a DTLS failure shows only there. */
 const POLL_CHECKING_MS = 250;
 
@@ -25,8 +27,11 @@ interface Tracked {
   /** A listener was added during that dispatch; move our last listener behind it afterwards. */
   moveLast: boolean;
   tail: () => void;
-  /** getStats() reported a failed ICE transport while everything exposed said "disconnected". */
-  statsFailed: boolean;
+  /**
+   * While the exposed ICE state is "disconnected": what getStats() says ICE really is (see
+   * `iceFromStats`), or null until it has been read.
+   */
+  statsIce: RTCIceConnectionState | null;
   /** The pending getStats() poll, if any. */
   poll: ReturnType<typeof setTimeout> | 0;
   /** DTLS states from getStats(), for a connection whose DTLS transports are not exposed. */
@@ -66,10 +71,17 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   // Where ICE transports are readable they are the source: Chromium's own iceConnectionState is
   // a legacy value that never reaches "failed".
   let ice = iceStates.length ? aggregateIceState(iceStates) : pc.iceConnectionState;
-  if (ice !== 'disconnected') rec.statsFailed = false;
-  else if (rec.statsFailed) ice = 'failed';
+  const canStat = typeof pc.getStats === 'function';
+  // Chromium < 75 folds DTLS into iceConnectionState (see stats.ts): with no ICE transport to
+  // read, a "disconnected" is held at "connected" until getStats() tells a peer's close_notify
+  // (pair still writable) from a real loss of ICE consent.
+  let hold = false;
+  if (ice !== 'disconnected') rec.statsIce = null;
+  else if (rec.statsIce) ice = rec.statsIce;
+  else if (canStat && !iceStates.length && rec.value === 'connected') hold = true;
+  if (hold) ice = 'connected';
   let dtls: readonly string[] = transports.dtls.map((t) => t.state);
-  const dtlsFromStats = !dtls.length && !rec.statsBlind && typeof pc.getStats === 'function' &&
+  const dtlsFromStats = !dtls.length && !rec.statsBlind && canStat &&
     !!pc.localDescription && !!pc.remoteDescription;
   if (dtlsFromStats) {
     // No DTLS transport in sight: until getStats() has spoken, an ICE connection is not a DTLS
@@ -78,7 +90,9 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   }
   rec.value = computeConnectionState({ closed: false, ice, dtls: dtls as RTCDtlsTransportState[] });
   let delay = -1;
-  if (rec.value === 'disconnected') delay = POLL_DISCONNECTED_MS;
+  if (hold) delay = 0;
+  else if (rec.statsIce === 'connected') delay = POLL_HELD_MS;
+  else if (rec.value === 'disconnected') delay = POLL_DISCONNECTED_MS;
   else if (dtlsFromStats && rec.value === 'connecting') delay = rec.statsDtls ? POLL_CHECKING_MS : 0;
   schedulePoll(pc, rec, delay);
 }
@@ -94,7 +108,9 @@ function schedulePoll(pc: RTCPeerConnection, rec: Tracked, delay: number): void 
   rec.poll = setTimeout(() => {
     readStatsStates(pc).then((states) => {
       rec.poll = 0;
-      if (states.ice.indexOf('failed') >= 0 && rec.value === 'disconnected') rec.statsFailed = true;
+      const transports = rec.transports.ice.length;
+      const exposed = transports ? aggregateIceState(rec.transports.ice.map((t) => t.state)) : pc.iceConnectionState;
+      rec.statsIce = exposed === 'disconnected' ? iceFromStats(states, !transports) : null;
       if (states.dtls.length) rec.statsDtls = states.dtls;
       else rec.statsBlind = true;
       update(pc);
@@ -158,7 +174,7 @@ function track(pc: RTCPeerConnection): Tracked {
     unwatch: noop,
     inIceDispatch: false,
     moveLast: false,
-    statsFailed: false,
+    statsIce: null,
     poll: 0,
     statsDtls: null,
     statsBlind: false,
