@@ -7,7 +7,10 @@
 //   double  native accessors deleted, both of the above on one page (one install must win)
 //   api     install/uninstall/force and the pure rules, against the untouched browser
 //   slow    a peer that leaves, waited out to "failed" (15–30 s), in script mode
+//   conformance-<profile>  the differential corpus (test/conformance) in script mode, with the
+//           browser cut down to a profile first (see PROFILES); results go to results/
 // Every shim group keeps the browser's native getter in window.__shimTest.nativeGet (the oracle).
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { launchers } from './test/browsers.mjs';
@@ -15,15 +18,29 @@ import { summaryReporter } from './test/summary-reporter.mjs';
 
 const CONTRACT = 'test/contract/**/*.test.ts';
 
+// The older browsers the shim exists for, simulated by deleting what they lacked (on top of
+// connectionState and its handler). Each entry: [interface, property].
+const PROFILES = {
+  modern: [],
+  // Firefox 82–112: DTLS transports on senders and receivers, but no pc.sctp, no
+  // RTCDtlsTransport.iceTransport and no RTCIceTransport state.
+  'firefox-82-112': [['RTCPeerConnection', 'sctp'], ['RTCDtlsTransport', 'iceTransport'], ['RTCIceTransport', 'state']],
+  // Firefox < 82, Chromium < 72: nothing but iceConnectionState.
+  'ice-only': [['RTCPeerConnection', 'sctp'], ['RTCDtlsTransport', 'iceTransport'], ['RTCIceTransport', 'state'],
+    ['RTCRtpSender', 'transport'], ['RTCRtpReceiver', 'transport']],
+};
+
 // Runs before anything else on the page: remember the native getter, then (for the simulated
 // "old browser" groups) delete the native accessors the way the checks outside this repo do.
-function prelude(mode, deleteNative) {
+function prelude(mode, deleteNative, profile) {
+  const cut = (PROFILES[profile] || []).map(([i, p]) => `if (window.${i}) delete ${i}.prototype.${p};`).join('\n    ');
   return `<script>
   (function () {
     var proto = RTCPeerConnection.prototype;
     var d = Object.getOwnPropertyDescriptor(proto, 'connectionState');
-    window.__shimTest = { mode: ${JSON.stringify(mode)}, nativeGet: d && d.get };
+    window.__shimTest = { mode: ${JSON.stringify(mode)}, nativeGet: d && d.get, profile: ${JSON.stringify(profile || null)} };
     ${deleteNative ? "delete proto.connectionState; delete proto.onconnectionstatechange;" : ''}
+    ${cut}
   })();
 </script>`;
 }
@@ -41,21 +58,36 @@ const loaders = {
   api: '',
 };
 
-function page(mode) {
+function page(mode, profile) {
   const deleteNative = mode === 'script' || mode === 'esm' || mode === 'double';
   return (testFramework) => `<!doctype html>
 <html><head><meta charset="utf-8"></head><body>
-${prelude(mode, deleteNative)}
+${prelude(mode, deleteNative, profile)}
 ${loaders[mode]}
 <script type="module" src="${testFramework}"></script>
 </body></html>`;
 }
 
-const group = (name, files, mode = name) => ({ name, files, testRunnerHtml: page(mode) });
+const group = (name, files, mode = name, profile) => ({ name, files, testRunnerHtml: page(mode, profile) });
+
+// Receives each corpus result from the browser (executeServerCommand) and appends it, one JSON
+// line per scenario, to results/conformance.jsonl; the report takes the newest line per key.
+function conformanceResults() {
+  const dir = new URL('./results/', import.meta.url);
+  return {
+    name: 'conformance-results',
+    executeCommand({ command, payload }) {
+      if (command !== 'conformance-result') return undefined;
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(new URL('conformance.jsonl', dir), JSON.stringify({ ...payload, at: new Date().toISOString() }) + '\n');
+      return true;
+    },
+  };
+}
 
 export default {
   nodeResolve: true,
-  plugins: [esbuildPlugin({ ts: true, target: 'auto' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'auto' }), conformanceResults()],
   browsers: launchers(),
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -71,6 +103,7 @@ export default {
     group('double', CONTRACT),
     group('api', ['test/api/**/*.test.ts', 'test/rules.test.ts'], 'api'),
     group('slow', 'test/slow/**/*.test.ts', 'script'),
+    ...Object.keys(PROFILES).map((p) => group(`conformance-${p}`, 'test/conformance/**/*.test.ts', 'script', p)),
   ],
   reporters: [defaultReporter(), summaryReporter()],
 };

@@ -10,7 +10,7 @@ import { parse } from 'acorn';
 const DIST = new URL('../dist/', import.meta.url);
 const SCRIPT = 'rtc-connection-state-shim.min.js';
 /** Bytes, min + brotli (quality 11), for the self-installing classic script. */
-export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 2700);
+export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 2800);
 const MISSING_IN_CHROMIUM_71 = ['queueMicrotask', 'structuredClone', 'fromEntries', 'allSettled', 'replaceAll', 'WeakRef'];
 
 let failed = false;

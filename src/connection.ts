@@ -12,8 +12,12 @@ import { iceFromStats, readStatsStates } from './stats.js';
 const POLL_DISCONNECTED_MS = 1000;
 /** How often while a folded "disconnected" is held at "connected" (stats.ts): native 74 is ~5.5 s. */
 const POLL_HELD_MS = 500;
-/** How often while ICE checks and no DTLS transport is visible: a DTLS failure shows only there. */
+/** How often, at most, while ICE checks and no DTLS transport is visible: a DTLS failure shows only there. */
 const POLL_CHECKING_MS = 250;
+/** The first of those reads, doubling from there. */
+const POLL_FIRST_MS = 8;
+/** Reads in all (connecting, then connected) before the stats path rests: 8 ms … 250 ms, ~0.75 s. */
+const SETTLE_READS = 8;
 
 interface Tracked {
   /** What `connectionState` reads. */
@@ -36,8 +40,12 @@ interface Tracked {
   poll: ReturnType<typeof setTimeout> | 0;
   /** DTLS states from getStats(), for a connection whose DTLS transports are not exposed. */
   statsDtls: string[] | null;
-  /** getStats() has no DTLS state here (Firefox): rely on what is exposed, as before. */
+  /** getStats() has no DTLS state here: rely on what is exposed, as before. */
   statsBlind: boolean;
+  /** The last stats read showed legacy Chromium stats (stats.ts), false if not; null before. */
+  legacy: boolean | null;
+  /** Stats reads in a row while "connecting": the poll interval doubles with each. */
+  backoff: number;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
@@ -78,7 +86,7 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   let hold = false;
   if (ice !== 'disconnected') rec.statsIce = null;
   else if (rec.statsIce) ice = rec.statsIce;
-  else if (canStat && !iceStates.length && rec.value === 'connected') hold = true;
+  else if (canStat && !iceStates.length && rec.value === 'connected' && rec.legacy !== false) hold = true;
   if (hold) ice = 'connected';
   let dtls: readonly string[] = transports.dtls.map((t) => t.state);
   const dtlsFromStats = !dtls.length && !rec.statsBlind && canStat &&
@@ -93,7 +101,14 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   if (hold) delay = 0;
   else if (rec.statsIce === 'connected') delay = POLL_HELD_MS;
   else if (rec.value === 'disconnected') delay = POLL_DISCONNECTED_MS;
-  else if (dtlsFromStats && rec.value === 'connecting') delay = rec.statsDtls ? POLL_CHECKING_MS : 0;
+  else if (dtlsFromStats && (rec.value === 'connecting' || (rec.value === 'connected' && rec.backoff < SETTLE_READS))) {
+    // A DTLS handshake takes a few round trips: read soon, then back off to POLL_CHECKING_MS.
+    // Past "connected", a few more reads: the side whose own fingerprint check passed reports
+    // DTLS "connected" and then "failed" when the other side's alert arrives (measured in both
+    // browsers); nothing but getStats() would show it here.
+    delay = rec.statsDtls ? Math.min(POLL_CHECKING_MS, POLL_FIRST_MS << rec.backoff) : 0;
+  }
+  if (rec.value !== 'connecting' && rec.value !== 'connected') rec.backoff = 0;
   schedulePoll(pc, rec, delay);
 }
 
@@ -111,6 +126,8 @@ function schedulePoll(pc: RTCPeerConnection, rec: Tracked, delay: number): void 
       const transports = rec.transports.ice.length;
       const exposed = transports ? aggregateIceState(rec.transports.ice.map((t) => t.state)) : pc.iceConnectionState;
       rec.statsIce = exposed === 'disconnected' ? iceFromStats(states, !transports) : null;
+      rec.legacy = states.legacy;
+      if (rec.backoff < SETTLE_READS) rec.backoff++;
       if (states.dtls.length) rec.statsDtls = states.dtls;
       else rec.statsBlind = true;
       update(pc);
@@ -178,6 +195,8 @@ function track(pc: RTCPeerConnection): Tracked {
     poll: 0,
     statsDtls: null,
     statsBlind: false,
+    legacy: null,
+    backoff: 0,
     tail() {
       // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
       // the connection-state event fires now, in the same task, in the spec's order.

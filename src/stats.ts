@@ -13,6 +13,8 @@
  * - Chromium < 75 folds DTLS into `iceConnectionState`: the peer's DTLS close_notify turns it
  *   "disconnected" at once, while ICE itself still has consent. The selected candidate pair stays
  *   `writable` until consent expires (~5.5 s), when native 74 reports "disconnected".
+ *   Only Chromium's pairs count here: Firefox (153, measured) keeps `writable` true after consent
+ *   is lost, so a pair must carry Chromium's `consentRequestsSent` and no `iceState` beside it.
  */
 
 /** The states found in the connection's `type: 'transport'` stats entries. */
@@ -26,6 +28,11 @@ export interface StatsStates {
   selected: number;
   /** Selected candidate pairs that are still writable (ICE consent holds). */
   writable: number;
+  /**
+   * Chromium before `iceState` was reported (< ~80): its selected pairs' `writable` follows ICE
+   * consent, and its iceConnectionState may fold in DTLS (< 75).
+   */
+  legacy: boolean;
 }
 
 interface Entry {
@@ -35,15 +42,20 @@ interface Entry {
   dtlsState?: string;
   selectedCandidatePairId?: string;
   writable?: boolean;
+  consentRequestsSent?: number;
 }
 
 export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
   return pc.getStats().then((report) => {
-    const out: StatsStates = { ice: [], dtls: [], transports: 0, selected: 0, writable: 0 };
+    const out: StatsStates = { ice: [], dtls: [], transports: 0, selected: 0, writable: 0, legacy: false };
     const pairs: string[] = [];
     const writable: string[] = [];
+    let consent = false;
     report.forEach((entry: Entry) => {
-      if (entry.type === 'candidate-pair' && entry.writable === true) writable.push(entry.id);
+      if (entry.type === 'candidate-pair') {
+        if (entry.writable === true) writable.push(entry.id);
+        if (typeof entry.consentRequestsSent === 'number') consent = true;
+      }
       if (entry.type !== 'transport') return;
       out.transports++;
       if (typeof entry.iceState === 'string') out.ice.push(entry.iceState);
@@ -52,6 +64,7 @@ export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
     });
     out.selected = pairs.length;
     for (let i = 0; i < pairs.length; i++) if (writable.indexOf(pairs[i]) >= 0) out.writable++;
+    out.legacy = consent && !out.ice.length;
     return out;
   });
 }
@@ -64,6 +77,6 @@ export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
 export function iceFromStats(s: StatsStates, folded: boolean): RTCIceConnectionState {
   if (s.ice.indexOf('failed') >= 0) return 'failed';
   if (!s.ice.length && s.transports && !s.selected) return 'failed';
-  if (folded && s.transports && s.writable === s.transports) return 'connected';
+  if (folded && s.legacy && s.transports && s.writable === s.transports) return 'connected';
   return 'disconnected';
 }

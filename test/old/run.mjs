@@ -126,8 +126,15 @@ async function runPage(server, page) {
   const browser = await launch(binary(page.build));
   try {
     const port = new URL(browser.ws).port;
-    const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-    const target = targets.find((t) => t.type === 'page');
+    // The page target can appear a moment after the DevTools line (seen once with five browsers
+    // starting at once): ask again for up to 10 s.
+    let target;
+    for (let tries = 0; !target && tries < 50; tries++) {
+      if (tries) await new Promise((r) => setTimeout(r, 200));
+      const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+      target = targets.find((t) => t.type === 'page');
+    }
+    if (!target) throw new Error('no page target in /json/list after 10 s');
     const cdp = new Cdp(target.webSocketDebuggerUrl);
     await cdp.ready;
     const version = await cdp.eval('navigator.userAgent');
@@ -154,10 +161,12 @@ async function runPage(server, page) {
 
 const server = await serve();
 const total = { passed: 0, failed: 0, skipped: 0 };
+let reportsOut = [];
 try {
   const reports = await Promise.all(PAGES.map((p) => runPage(server, p).catch((e) => ({
     name: `chromium-${p.build} ${p.mode} ${p.sdp}`, version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e) }],
   }))));
+  reportsOut = reports;
   for (const r of reports) {
     const c = { passed: 0, failed: 0, skipped: 0 };
     console.log(`\n${r.name} (${(/Chrome\/(\S+)/.exec(r.version) || [])[1] || r.version}${r.ms ? `, ${(r.ms / 1000).toFixed(1)} s` : ''})`);
@@ -173,4 +182,7 @@ try {
   server.close();
 }
 console.log(`old-chromium: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+// For scripts/conformance-report.mjs (docs/conformance.md).
+mkdirSync(join(ROOT, 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'results', 'old-chromium.json'), JSON.stringify({ at: new Date().toISOString(), pages: reportsOut }, null, 1));
 process.exit(total.failed ? 1 : 0);
