@@ -7,6 +7,7 @@
 //   double  native accessors deleted, both of the above on one page (one install must win)
 //   api     install/uninstall/force and the pure rules, against the untouched browser
 //   slow    a peer that leaves, waited out to "failed" (15–30 s), in script mode
+//   reliability  many connections, leaks, hostile pages and other realms, in script mode
 //   conformance-<profile>  the differential corpus (test/conformance) in script mode, with the
 //           browser cut down to a profile first (see PROFILES); results go to results/
 // Every shim group keeps the browser's native getter in window.__shimTest.nativeGet (the oracle).
@@ -103,6 +104,7 @@ export default {
     group('double', CONTRACT),
     group('api', ['test/api/**/*.test.ts', 'test/rules.test.ts'], 'api'),
     group('slow', 'test/slow/**/*.test.ts', 'script'),
+    group('reliability', 'test/reliability/**/*.test.ts', 'script'),
     ...Object.keys(PROFILES).map((p) => group(`conformance-${p}`, 'test/conformance/**/*.test.ts', 'script', p)),
   ],
   reporters: [defaultReporter(), summaryReporter()],

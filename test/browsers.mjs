@@ -45,7 +45,8 @@ export function launchers() {
     list.push(
       playwrightLauncher({
         product: 'chromium',
-        launchOptions: { executablePath: paths.chromium, headless: true },
+        // --expose-gc: test/reliability proves closed connections are collected.
+        launchOptions: { executablePath: paths.chromium, headless: true, args: ['--js-flags=--expose-gc'] },
       }),
     );
   }
