@@ -1,0 +1,171 @@
+// `npm run bench` (scripts/bench.mjs): timings in a real browser, the shim forced vs. no shim in
+// the same page, posted to the server for docs/performance.md. Not part of `npm test`: these are
+// numbers, not assertions.
+import { executeServerCommand } from '@web/test-runner-commands';
+import { install } from '../../dist/fn.js';
+import { closeAll, makePair, negotiate, unbundle, until } from '../helpers/loopback.js';
+
+const nativeGet = Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'connectionState')!.get!;
+const addRaw = EventTarget.prototype.addEventListener;
+const browser = /firefox/i.test(navigator.userAgent) ? 'firefox' : 'chromium';
+const version = (/(?:Firefox|Chrome)\/([\d.]+)/.exec(navigator.userAgent) || [])[1];
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** One pair: create, negotiate a data channel, wait until both read "connected", close. */
+async function oneConnection(): Promise<number> {
+  const t0 = performance.now();
+  const { pc1, pc2 } = makePair();
+  pc1.createDataChannel('x');
+  await negotiate(pc1, pc2);
+  await until(() => pc1.connectionState === 'connected' && pc2.connectionState === 'connected', 10000, 'connected');
+  const t = performance.now() - t0;
+  // Let the browser's own update land before closing (see test/reliability/many.test.ts).
+  await until(() => nativeGet.call(pc1) === 'connected' && nativeGet.call(pc2) === 'connected', 10000, 'native');
+  closeAll();
+  return t;
+}
+
+async function overhead() {
+  const times = { none: [] as number[], shim: [] as number[] };
+  // Alternate in blocks so that drift in the browser hits both sides alike: 50 pairs each,
+  // that is 100 connections per side.
+  for (let block = 0; block < 10; block++) {
+    for (const side of block % 2 ? ['shim', 'none'] as const : ['none', 'shim'] as const) {
+      const r = side === 'shim' ? install({ force: true }) : null;
+      if (r && !r.installed) throw new Error(r.reason);
+      try {
+        for (let i = 0; i < 5; i++) times[side].push(await oneConnection());
+      } finally {
+        if (r) r.uninstall();
+      }
+    }
+  }
+  return {
+    connections: times.none.length * 2,
+    medianNoneMs: round(median(times.none), 1),
+    medianShimMs: round(median(times.shim), 1),
+    ratio: round(median(times.shim) / median(times.none)),
+  };
+}
+
+/** A connected pair with `n` audio transceivers and no BUNDLE: n DTLS and n ICE transports. */
+async function pairWith(n: number) {
+  // max-compat and no BUNDLE group in either description: Firefox keeps one transport otherwise.
+  const { pc1, pc2 } = makePair({ bundlePolicy: 'max-compat' });
+  for (let i = 0; i < n; i++) pc1.addTransceiver('audio');
+  await negotiate(pc1, pc2, { editOffer: unbundle, editAnswer: unbundle });
+  await until(() => nativeGet.call(pc1) === 'connected', 30000, `connected with ${n} transports`);
+  return pc1;
+}
+
+/** Time per `signalingstatechange` dispatch: with the shim that is one full recomputation. */
+function dispatchCost(pc: RTCPeerConnection, rounds: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < rounds; i++) pc.dispatchEvent(new Event('signalingstatechange'));
+  return ((performance.now() - t0) / rounds) * 1000;
+}
+
+async function recompute() {
+  const out: Array<{ transports: number; dtls: number; microseconds: number; perTransport: number }> = [];
+  for (const n of [1, 10, 50]) {
+    const r = install({ force: true });
+    try {
+      const pc = await pairWith(n);
+      const dtls = new Set(pc.getTransceivers().map((t) => t.sender.transport)).size;
+      pc.connectionState; // tracked
+      dispatchCost(pc, 200); // warm up
+      const withShim = median([1, 2, 3, 4, 5].map(() => dispatchCost(pc, 500)));
+      r.uninstall();
+      // Uninstalled, the listeners stay but return at once: the dispatch itself, as a baseline.
+      const base = median([1, 2, 3, 4, 5].map(() => dispatchCost(pc, 500)));
+      const us = Math.max(0, withShim - base);
+      out.push({ transports: n, dtls, microseconds: round(us, 1), perTransport: round(us / n, 2) });
+    } finally {
+      r.uninstall();
+      closeAll();
+    }
+  }
+  return out;
+}
+
+async function latency() {
+  const r = install({ force: true });
+  const iceSameTask = { events: 0, sameTask: 0 };
+  const dtlsGap = { shim: [] as number[], native: [] as number[] };
+  try {
+    for (let i = 0; i < 10; i++) {
+      const { pc1, pc2 } = makePair();
+      // Raw listeners first: they see the browser's own events before the shim stops them.
+      let iceTask = false;
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => (iceTask = false);
+      addRaw.call(pc1, 'iceconnectionstatechange', () => {
+        iceTask = true;
+        channel.port2.postMessage(0);
+      }, true);
+      let dtlsAt = -1;
+      addRaw.call(pc1, 'connectionstatechange', (e: Event) => {
+        if (e.isTrusted && nativeGet.call(pc1) === 'connected' && dtlsAt >= 0) dtlsGap.native.push(performance.now() - dtlsAt);
+      }, true);
+      pc1.addEventListener('connectionstatechange', () => {
+        const v = pc1.connectionState;
+        if (v === 'connected' && dtlsAt >= 0) dtlsGap.shim.push(performance.now() - dtlsAt);
+        else if (v !== 'connected') {
+          iceSameTask.events++;
+          if (iceTask) iceSameTask.sameTask++;
+        }
+      });
+      const dc = pc1.createDataChannel('x');
+      void dc;
+      const offer = await pc1.createOffer();
+      await pc1.setLocalDescription(offer);
+      const dtls = pc1.sctp ? pc1.sctp.transport : null;
+      if (dtls) dtls.addEventListener('statechange', () => {
+        if (dtls.state === 'connected') dtlsAt = performance.now();
+      });
+      await pc2.setRemoteDescription(offer);
+      const answer = await pc2.createAnswer();
+      await pc2.setLocalDescription(answer);
+      await pc1.setRemoteDescription(answer);
+      await until(() => pc1.connectionState === 'connected' && nativeGet.call(pc1) === 'connected', 10000, 'connected');
+      await new Promise((res) => setTimeout(res, 50));
+      closeAll();
+    }
+  } finally {
+    r.uninstall();
+  }
+  return {
+    iceDriven: iceSameTask,
+    dtlsToEventMs: { shim: round(median(dtlsGap.shim), 2), native: round(median(dtlsGap.native), 2), samples: dtlsGap.shim.length },
+  };
+}
+
+function installCost() {
+  const N = 2000;
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++) install({ force: true }).uninstall();
+  const forced = ((performance.now() - t0) / N) * 1000;
+  t0 = performance.now();
+  for (let i = 0; i < N * 10; i++) install();
+  const noop = ((performance.now() - t0) / (N * 10)) * 1000;
+  return { installUninstallMicroseconds: round(forced, 1), noopInstallMicroseconds: round(noop, 2) };
+}
+
+it('bench', async function () {
+  this.timeout(600000);
+  const result = {
+    browser,
+    version,
+    install: installCost(),
+    overhead: await overhead(),
+    recompute: await recompute(),
+    latency: await latency(),
+  };
+  await executeServerCommand('bench-result', result);
+});
