@@ -21,10 +21,16 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 async function oneConnection(): Promise<number> {
   const t0 = performance.now();
   const { pc1, pc2 } = makePair();
+  // Timed by the events themselves (the browser's, or the shim's), not by polling.
+  const connected = (pc: RTCPeerConnection) => new Promise<number>((resolve) => {
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') resolve(performance.now());
+    });
+  });
+  const both = Promise.all([connected(pc1), connected(pc2)]);
   pc1.createDataChannel('x');
   await negotiate(pc1, pc2);
-  await until(() => pc1.connectionState === 'connected' && pc2.connectionState === 'connected', 10000, 'connected');
-  const t = performance.now() - t0;
+  const t = Math.max(...(await both)) - t0;
   // Let the browser's own update land before closing (see test/reliability/many.test.ts).
   await until(() => nativeGet.call(pc1) === 'connected' && nativeGet.call(pc2) === 'connected', 10000, 'native');
   closeAll();
@@ -46,11 +52,16 @@ async function overhead() {
       }
     }
   }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     connections: times.none.length * 2,
-    medianNoneMs: round(median(times.none), 1),
-    medianShimMs: round(median(times.shim), 1),
-    ratio: round(median(times.shim) / median(times.none)),
+    medianNoneMs: round(median(times.none), 2),
+    medianShimMs: round(median(times.shim), 2),
+    meanNoneMs: round(mean(times.none), 2),
+    meanShimMs: round(mean(times.shim), 2),
+    // Connect times move in steps of the browser's ICE/DTLS timers (~1 ms): the mean ratio is
+    // the steadier figure.
+    ratio: round(mean(times.shim) / mean(times.none)),
   };
 }
 
