@@ -8,16 +8,21 @@
 //   api     install/uninstall/force and the pure rules, against the untouched browser
 //   slow    a peer that leaves, waited out to "failed" (15–30 s), in script mode
 //   reliability  many connections, leaks, hostile pages and other realms, in script mode
+//   adapter-before / adapter-after  webrtc-adapter's build loaded before / after the shim's script
+//   recipe-wtr  the page users get from rtc-connection-state-shim/harness testRunnerHtml({ force: true })
 //   conformance-<profile>  the differential corpus (test/conformance) in script mode, with the
 //           browser cut down to a profile first (see PROFILES); results go to results/
 // Every shim group keeps the browser's native getter in window.__shimTest.nativeGet (the oracle).
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { launchers } from './test/browsers.mjs';
 import { summaryReporter } from './test/summary-reporter.mjs';
 
 const CONTRACT = 'test/contract/**/*.test.ts';
+
+// The Web Test Runner recipe users copy (README "Test harnesses"), from the built package.
+const harness = existsSync(new URL('./dist/harness.js', import.meta.url)) ? await import('./dist/harness.js') : null;
 
 // The older browsers the shim exists for, simulated by deleting what they lacked (on top of
 // connectionState and its handler). Each entry: [interface, property].
@@ -57,10 +62,17 @@ const loaders = {
   double: `<script src="/dist/rtc-connection-state-shim.min.js"></script>
 <script type="module">import '/dist/index.js';</script>`,
   api: '',
+  // webrtc-adapter's real build as a classic script, before or after the shim's script.
+  'adapter-before': `<script src="/node_modules/webrtc-adapter/out/adapter.js"></script>
+<script src="/test/adapter/capture.js?adapterGetter"></script>
+<script src="/dist/rtc-connection-state-shim.min.js"></script>`,
+  'adapter-after': `<script src="/dist/rtc-connection-state-shim.min.js"></script>
+<script src="/test/adapter/capture.js?shimGetter"></script>
+<script src="/node_modules/webrtc-adapter/out/adapter.js"></script>`,
 };
 
 function page(mode, profile) {
-  const deleteNative = mode === 'script' || mode === 'esm' || mode === 'double';
+  const deleteNative = mode !== 'native' && mode !== 'forced' && mode !== 'api';
   return (testFramework) => `<!doctype html>
 <html><head><meta charset="utf-8"></head><body>
 ${prelude(mode, deleteNative, profile)}
@@ -105,6 +117,9 @@ export default {
     group('api', ['test/api/**/*.test.ts', 'test/rules.test.ts'], 'api'),
     group('slow', 'test/slow/**/*.test.ts', 'script'),
     group('reliability', 'test/reliability/**/*.test.ts', 'script'),
+    ...(harness ? [{ name: 'recipe-wtr', files: 'test/recipes/**/*.test.ts', testRunnerHtml: harness.testRunnerHtml({ force: true }) }] : []),
+    group('adapter-before', 'test/adapter/**/*.test.ts'),
+    group('adapter-after', 'test/adapter/**/*.test.ts'),
     ...Object.keys(PROFILES).map((p) => group(`conformance-${p}`, 'test/conformance/**/*.test.ts', 'script', p)),
   ],
   reporters: [defaultReporter(), summaryReporter()],

@@ -7,6 +7,8 @@ const runners = [
   { name: 'node', cmd: process.execPath, args: ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/node-summary.mjs', '--test-reporter-destination=stdout', 'test/node/'] },
   { name: 'wtr', cmd: 'npx', args: ['wtr', ...process.argv.slice(2)] },
   { name: 'old-chromium', cmd: process.execPath, args: ['test/old/run.mjs'] },
+  { name: 'demo', cmd: process.execPath, args: ['scripts/demo.mjs', '--smoke'] },
+  { name: 'package', cmd: process.execPath, args: ['scripts/check-package.mjs'] },
 ];
 
 const LINE = /^(\S+): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;

@@ -209,7 +209,12 @@ function track(pc: RTCPeerConnection): Tracked {
     },
   };
   records.set(pc, rec);
-  listen(pc, 'connectionstatechange', guard, true);
+  listen(pc, 'connectionstatechange', function guard(event: Event) {
+    // The browser's own events (trusted), and events another script dispatches from inside an
+    // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
+    // first"), and a page must see exactly one event per change.
+    if (active && (event.isTrusted || rec.inIceDispatch)) stopNativeEvent(event);
+  }, true);
   listen(pc, 'iceconnectionstatechange', function head() {
     if (!active || rec.value === 'closed') return;
     rec.inIceDispatch = true;
@@ -220,10 +225,6 @@ function track(pc: RTCPeerConnection): Tracked {
   refresh(pc, rec);
   rec.announced = rec.value;
   return rec;
-}
-
-function guard(event: Event): void {
-  if (active) stopNativeEvent(event);
 }
 
 /** Starts tracking a connection (from a negotiation call, a listener, or a read). */

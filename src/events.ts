@@ -28,13 +28,13 @@ export function fireStateChange(pc: RTCPeerConnection): void {
 }
 
 /**
- * Registered first on every tracked connection: keeps the browser's own (trusted)
- * `connectionstatechange` events away from page listeners and the handler. Where the native
- * accessors were removed or replaced the browser still dispatches them (observed in Chromium 156
- * and Firefox 153), and a page must see exactly one event per change: ours.
+ * Keeps a `connectionstatechange` that is not the shim's away from page listeners and the
+ * handler; called from the first listener of every tracked connection, which decides. Where the
+ * native accessors were removed or replaced the browser still dispatches its own (trusted) events
+ * (observed in Chromium 156 and Firefox 153), and a page must see exactly one event per change.
  */
 export function stopNativeEvent(event: Event): void {
-  if (event.isTrusted) event.stopImmediatePropagation();
+  event.stopImmediatePropagation();
 }
 
 interface Handler {

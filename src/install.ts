@@ -69,13 +69,16 @@ function method(original: Function, body: (this: RTCPeerConnection, args: IArgum
   return { value: fn, writable: true, enumerable: true, configurable: true };
 }
 
-/** The native `connectionState` getter, when the browser has one (not ours). */
+/**
+ * The browser's own `connectionState` getter, if any: not ours, and not another script's (such
+ * as webrtc-adapter's ICE-only `connectionState`, which this shim replaces without `force`).
+ */
 export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnectionState) | null {
   const g = getGlobal();
   const PC = g.RTCPeerConnection;
   if (typeof PC !== 'function' || g[INSTALL_KEY]) return null;
   const d = Object.getOwnPropertyDescriptor(PC.prototype, 'connectionState');
-  return d && d.get ? d.get : null;
+  return d && d.get && Function.prototype.toString.call(d.get).indexOf('[native code]') >= 0 ? d.get : null;
 }
 
 /**
@@ -89,7 +92,7 @@ export function install(options: InstallOptions = {}): InstallResult {
   const proto = PC.prototype;
   if (!('iceConnectionState' in proto)) return skipped('RTCPeerConnection has no iceConnectionState');
   if (g[INSTALL_KEY]) return skipped('already installed');
-  if ('connectionState' in proto && !options.force) {
+  if (nativeStateGetter() && !options.force) {
     return skipped('the browser has a native connectionState (pass { force: true } to replace it)');
   }
   const saved = PATCHED.map((name) => Object.getOwnPropertyDescriptor(proto, name));

@@ -6,6 +6,12 @@
 import * as api from './fn.js';
 import { getGlobal } from './install.js';
 
+declare global {
+  /** The API of the self-installing script (`rtc-connection-state-shim/script`), as a global. */
+  // eslint-disable-next-line no-var
+  var RTCConnectionStateShim: typeof api | undefined;
+}
+
 api.install();
-const g = getGlobal() as unknown as { RTCConnectionStateShim?: typeof api };
+const g = getGlobal();
 if (!g.RTCConnectionStateShim) g.RTCConnectionStateShim = api;

@@ -3,12 +3,12 @@
 // DevTools protocol directly over `ws`. Prints `chromium-NN: ...` per build and page, and last
 // `old-chromium: N passed, M failed, K skipped`.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import WebSocket from 'ws';
+import { serve } from '../../scripts/static-server.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CACHE = join(ROOT, '.cache');
@@ -32,21 +32,6 @@ function binary(build) {
     chmodSync(out, 0o755);
   }
   return out;
-}
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript' };
-function serve() {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(ROOT, path);
-    if (!file.startsWith(ROOT) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 function launch(exe) {
@@ -159,7 +144,7 @@ async function runPage(server, page) {
   }
 }
 
-const server = await serve();
+const server = await serve(ROOT);
 const total = { passed: 0, failed: 0, skipped: 0 };
 let reportsOut = [];
 try {
