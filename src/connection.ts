@@ -5,7 +5,7 @@
  */
 import { aggregateIceState, computeConnectionState } from './rules.js';
 import { collectTransports, sameTransports, watchTransports, type TransportSet } from './transports.js';
-import { fireStateChange, listen, queueTask, stopNativeEvent, unlisten } from './events.js';
+import { fireStateChange, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
 import { iceFromStats, readStatsStates } from './stats.js';
 
 /** How often getStats() is read while "disconnected" (see stats.ts): failure takes ~15 s. */
@@ -44,7 +44,7 @@ interface Tracked {
   statsBlind: boolean;
   /** The last stats read showed legacy Chromium stats (stats.ts), false if not; null before. */
   legacy: boolean | null;
-  /** Stats reads in a row while "connecting": the poll interval doubles with each. */
+  /** Stats reads while connecting and just after (see SETTLE_READS): the interval doubles with each. */
   backoff: number;
 }
 
@@ -213,7 +213,7 @@ function track(pc: RTCPeerConnection): Tracked {
     // The browser's own events (trusted), and events another script dispatches from inside an
     // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
     // first"), and a page must see exactly one event per change.
-    if (active && (event.isTrusted || rec.inIceDispatch)) stopNativeEvent(event);
+    if (active && (event.isTrusted || rec.inIceDispatch)) stopForeignEvent(event);
   }, true);
   listen(pc, 'iceconnectionstatechange', function head() {
     if (!active || rec.value === 'closed') return;

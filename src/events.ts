@@ -33,7 +33,7 @@ export function fireStateChange(pc: RTCPeerConnection): void {
  * native accessors were removed or replaced the browser still dispatches its own (trusted) events
  * (observed in Chromium 156 and Firefox 153), and a page must see exactly one event per change.
  */
-export function stopNativeEvent(event: Event): void {
+export function stopForeignEvent(event: Event): void {
   event.stopImmediatePropagation();
 }
 
