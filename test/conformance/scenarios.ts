@@ -1,7 +1,7 @@
 // The scenarios of the differential corpus: what WebRTC apps meet, each on a real loopback pair.
 // A scenario drives the connections and waits on the browser's own value (never on the shim's),
 // then the runner gives the shim `grace` ms to catch up before comparing.
-import { breakFingerprint, closeAll, makePair, negotiate, sleep, syntheticTracks, unbundle, until } from '../helpers/loopback.js';
+import { breakFingerprint, closeAll, makePair, negotiate, sleep, syntheticTracks, unbundle, until, type NegotiateOptions } from '../helpers/loopback.js';
 import { observe, type Observer } from './observe.js';
 
 export interface Run {
@@ -60,12 +60,22 @@ export function newRun(): Run {
   };
 }
 
-async function connectedPair(r: Run) {
+/** A pair whose pc1 `setup` prepared, negotiated once; resolves when both natively read `state`. */
+async function negotiated(r: Run, setup: (pc: RTCPeerConnection) => void, opts: NegotiateOptions = {}, state = 'connected') {
   const p = r.pair();
-  p.pc1.createDataChannel('x');
-  await negotiate(p.pc1, p.pc2);
-  await r.native(p.pc1, 'connected');
-  await r.native(p.pc2, 'connected');
+  setup(p.pc1);
+  await negotiate(p.pc1, p.pc2, opts);
+  await r.native(p.pc1, state);
+  await r.native(p.pc2, state);
+  return p;
+}
+
+const dataChannel = (pc: RTCPeerConnection) => {
+  pc.createDataChannel('x');
+};
+
+async function connectedPair(r: Run) {
+  const p = await negotiated(r, dataChannel);
   // What an app does next comes later than the same millisecond. Where DTLS is hidden, the shim
   // learns "connected" from getStats() reads 8, 16, 32… ms apart (up to ~100 ms measured); give
   // it that, so the step after is compared on its own. The lag itself is measured, not hidden.
@@ -73,12 +83,16 @@ async function connectedPair(r: Run) {
   return p;
 }
 
-function withMedia(r: Run, pc: RTCPeerConnection) {
-  const media = syntheticTracks();
-  r.cleanup.push(media.stop);
-  const stream = new MediaStream([media.audio, media.video]);
-  pc.addTrack(media.audio, stream);
-  pc.addTrack(media.video, stream);
+/** Audio and video tracks (synthetic), and a data channel. */
+function withMedia(r: Run) {
+  return (pc: RTCPeerConnection) => {
+    const media = syntheticTracks();
+    r.cleanup.push(media.stop);
+    const stream = new MediaStream([media.audio, media.video]);
+    pc.addTrack(media.audio, stream);
+    pc.addTrack(media.video, stream);
+    pc.createDataChannel('x');
+  };
 }
 
 function stripCandidates(sdp: string): string {
@@ -96,51 +110,25 @@ export const scenarios: Scenario[] = [
     name: 'media-bundle',
     title: 'audio + video + data, BUNDLE',
     grace: 300,
-    async run(r) {
-      const p = r.pair();
-      withMedia(r, p.pc1);
-      p.pc1.createDataChannel('x');
-      await negotiate(p.pc1, p.pc2);
-      await r.native(p.pc1, 'connected');
-      await r.native(p.pc2, 'connected');
-    },
+    run: (r) => negotiated(r, withMedia(r)).then(() => {}),
   },
   {
     name: 'media-unbundled',
     title: 'audio + video + data, no BUNDLE (three transports)',
     grace: 300,
-    async run(r) {
-      const p = r.pair();
-      withMedia(r, p.pc1);
-      p.pc1.createDataChannel('x');
-      await negotiate(p.pc1, p.pc2, { editOffer: unbundle, editAnswer: unbundle });
-      await r.native(p.pc1, 'connected');
-      await r.native(p.pc2, 'connected');
-    },
+    run: (r) => negotiated(r, withMedia(r), { editOffer: unbundle, editAnswer: unbundle }).then(() => {}),
   },
   {
     name: 'recvonly',
     title: 'receive-only video (a viewer), no data channel',
     grace: 300,
-    async run(r) {
-      const p = r.pair();
-      p.pc1.addTransceiver('video', { direction: 'recvonly' });
-      await negotiate(p.pc1, p.pc2);
-      await r.native(p.pc1, 'connected');
-      await r.native(p.pc2, 'connected');
-    },
+    run: (r) => negotiated(r, (pc) => pc.addTransceiver('video', { direction: 'recvonly' })).then(() => {}),
   },
   {
     name: 'dtls-failure',
     title: 'wrong DTLS fingerprint in the answer',
     grace: 600,
-    async run(r) {
-      const p = r.pair();
-      p.pc1.createDataChannel('x');
-      await negotiate(p.pc1, p.pc2, { editAnswer: breakFingerprint });
-      await r.native(p.pc1, 'failed');
-      await r.native(p.pc2, 'failed');
-    },
+    run: (r) => negotiated(r, dataChannel, { editAnswer: breakFingerprint }, 'failed').then(() => {}),
   },
   {
     name: 'local-close',
