@@ -1,6 +1,6 @@
 // The live demo (npm run demo): one loopback pair; a timeline of the browser's own
 // connectionState, the shim's, iceConnectionState and every transport; the shim's explanation.
-import { explain } from '/dist/explain.js';
+import { explain, explainNow } from '/dist/explain.js';
 
 const nativeGet = window.__nativeGet;
 const $ = (id) => document.getElementById(id);
@@ -27,26 +27,14 @@ function event(text) {
   li.scrollIntoView({ block: 'nearest' });
 }
 
-/** Every DTLS transport of pc, and the ICE transport under each, as [label, object] pairs. */
-function transports(pc) {
-  const dtls = [];
-  for (const t of pc.getTransceivers()) for (const x of [t.sender.transport, t.receiver.transport]) if (x && !dtls.includes(x)) dtls.push(x);
-  if (pc.sctp && !dtls.includes(pc.sctp.transport)) dtls.push(pc.sctp.transport);
-  const out = [];
-  dtls.forEach((d, i) => {
-    out.push([`DTLS transport ${i + 1}`, d]);
-    if (d.iceTransport) out.push([`ICE transport ${i + 1}`, d.iceTransport]);
-  });
-  return out;
-}
-
 function sample() {
   if (!pair) return;
   const { pc1, pc2 } = pair;
   if (nativeGet) note('native connectionState', nativeGet.call(pc1));
   note('shim connectionState', pc1.connectionState);
   note('iceConnectionState', pc1.iceConnectionState);
-  if (pc1.signalingState !== 'closed') for (const [label, t] of transports(pc1)) note(label, t.state);
+  // Every transport the browser exposes, as explain() lists them.
+  if (pc1.signalingState !== 'closed') for (const t of explainNow(pc1).transports) note(`${t.kind.toUpperCase()} transport ${t.index}`, t.state);
   note('peer: shim connectionState', pc2.connectionState);
 }
 

@@ -63,6 +63,14 @@ function isClosed(pc: RTCPeerConnection): boolean {
   return pc.signalingState === 'closed';
 }
 
+/**
+ * The ICE state as the browser exposes it. Where ICE transports are readable they are the source:
+ * Chromium's own iceConnectionState is a legacy value that never reaches "failed".
+ */
+function exposedIce(pc: RTCPeerConnection, transports: TransportSet): RTCIceConnectionState {
+  return transports.ice.length ? aggregateIceState(transports.ice.map((t) => t.state)) : pc.iceConnectionState;
+}
+
 /** Re-reads every source and stores the new value; subscribes to new transports. */
 function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   if (isClosed(pc)) {
@@ -75,10 +83,7 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
     rec.transports = transports;
     rec.unwatch = watchTransports(transports, () => onTransportChange(pc));
   }
-  const iceStates = transports.ice.map((t) => t.state);
-  // Where ICE transports are readable they are the source: Chromium's own iceConnectionState is
-  // a legacy value that never reaches "failed".
-  let ice = iceStates.length ? aggregateIceState(iceStates) : pc.iceConnectionState;
+  let ice = exposedIce(pc, transports);
   const canStat = typeof pc.getStats === 'function';
   // Chromium < 75 folds DTLS into iceConnectionState (see stats.ts): with no ICE transport to
   // read, a "disconnected" is held at "connected" until getStats() tells a peer's close_notify
@@ -86,7 +91,7 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   let hold = false;
   if (ice !== 'disconnected') rec.statsIce = null;
   else if (rec.statsIce) ice = rec.statsIce;
-  else if (canStat && !iceStates.length && rec.value === 'connected' && rec.legacy !== false) hold = true;
+  else if (canStat && !transports.ice.length && rec.value === 'connected' && rec.legacy !== false) hold = true;
   if (hold) ice = 'connected';
   let dtls: readonly string[] = transports.dtls.map((t) => t.state);
   const dtlsFromStats = !dtls.length && !rec.statsBlind && canStat &&
@@ -123,9 +128,7 @@ function schedulePoll(pc: RTCPeerConnection, rec: Tracked, delay: number): void 
   rec.poll = setTimeout(() => {
     readStatsStates(pc).then((states) => {
       rec.poll = 0;
-      const transports = rec.transports.ice.length;
-      const exposed = transports ? aggregateIceState(rec.transports.ice.map((t) => t.state)) : pc.iceConnectionState;
-      rec.statsIce = exposed === 'disconnected' ? iceFromStats(states, !transports) : null;
+      rec.statsIce = exposedIce(pc, rec.transports) === 'disconnected' ? iceFromStats(states, !rec.transports.ice.length) : null;
       rec.legacy = states.legacy;
       if (rec.backoff < SETTLE_READS) rec.backoff++;
       if (states.dtls.length) rec.statsDtls = states.dtls;

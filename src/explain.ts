@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { aggregateIceState, computeConnectionState } from './rules.js';
-import { collectTransports } from './transports.js';
+import { collectTransports, transceiversOf } from './transports.js';
 import { readStatsStates } from './stats.js';
 
 /** One transport as the explanation lists it. */
@@ -38,12 +38,7 @@ export interface Explanation {
 
 function carriers(pc: RTCPeerConnection, transport: RTCDtlsTransport): string[] {
   const out: string[] = [];
-  let transceivers: RTCRtpTransceiver[] = [];
-  try {
-    transceivers = pc.getTransceivers();
-  } catch (e) {
-    // Chromium < 72 under plan-b.
-  }
+  const transceivers = transceiversOf(pc);
   for (let i = 0; i < transceivers.length; i++) {
     const t = transceivers[i];
     if (t.sender.transport === transport || t.receiver.transport === transport) out.push('mid ' + (t.mid === null ? '?' : t.mid));

@@ -21,17 +21,21 @@ function addOnce<T>(list: T[], item: T | null | undefined): void {
   if (item && list.indexOf(item) < 0) list.push(item);
 }
 
+/** The connection's transceivers; none where the browser has or allows none. */
+export function transceiversOf(pc: RTCPeerConnection): RTCRtpTransceiver[] {
+  try {
+    // Chromium < 72 under plan-b throws from getTransceivers(); it has no transports either.
+    return typeof pc.getTransceivers === 'function' ? pc.getTransceivers() : [];
+  } catch (e) {
+    return [];
+  }
+}
+
 /** Lists the connection's DTLS transports and the ICE transports beneath them. */
 export function collectTransports(pc: RTCPeerConnection): TransportSet {
   const dtls: RTCDtlsTransport[] = [];
   const ice: RTCIceTransport[] = [];
-  let transceivers: RTCRtpTransceiver[] = [];
-  try {
-    // Chromium < 72 under plan-b throws from getTransceivers(); it has no transports either.
-    if (typeof pc.getTransceivers === 'function') transceivers = pc.getTransceivers();
-  } catch (e) {
-    transceivers = [];
-  }
+  const transceivers = transceiversOf(pc);
   for (let i = 0; i < transceivers.length; i++) {
     addOnce(dtls, transceivers[i].sender.transport);
     addOnce(dtls, transceivers[i].receiver.transport);
