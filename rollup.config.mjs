@@ -2,6 +2,13 @@
 // Target ES2017 throughout: the script must parse in Chromium 71 (no ?., ??, class fields).
 import terser from '@rollup/plugin-terser';
 
+/** The shim's own record fields (connection.ts, events.ts, prober.ts, stats.ts, schedule.ts). */
+const PRIVATE = new RegExp('^(' + [
+  'announced', 'unwatch', 'inIceDispatch', 'moveLast', 'tail', 'probe', 'callback', 'listener',
+  'blind', 'legacy', 'exposedDisconnected', 'folded', 'ref', 'timer', 'inFlight', 'key',
+  'since', 'reads', 'elapsed', 'stallSince', 'confirms', 'up', 'onRead', 'stopped', 'selected',
+].join('|') + ')$');
+
 export default {
   input: 'dist/script.js',
   output: {
@@ -13,6 +20,11 @@ export default {
         ecma: 2017,
         module: false,
         compress: { passes: 3, unsafe_arrows: true },
+        // Internal record fields only, by explicit name: never public API (install options and
+        // results, ConnectionStateInput's `ice`/`dtls`), never what the install mark hands to the
+        // explain entry (`snapshot()`: `derived`, `transports`, a Derivation's fields such as
+        // `need`), descriptor keys or browser/stats fields.
+        mangle: { properties: { regex: PRIVATE } },
         format: { comments: false },
       }),
     ],

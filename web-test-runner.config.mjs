@@ -8,6 +8,8 @@
 //   api     install/uninstall/force and the pure rules, against the untouched browser
 //   slow    a peer that leaves, waited out to "failed" (15–30 s), in script mode
 //   reliability  many connections, leaks, hostile pages and other realms, in script mode
+//   prober  the getStats() path under the ice-only profile: dropped connections collected, no read
+//           after uninstall(), a getStats() that throws or rejects
 //   adapter-before / adapter-after  webrtc-adapter's build loaded before / after the shim's script
 //   recipe-wtr  the page users get from rtc-connection-state-shim/harness testRunnerHtml({ force: true })
 //   conformance-<profile>  the differential corpus (test/conformance) in script mode, with the
@@ -117,6 +119,7 @@ export default {
     group('api', ['test/api/**/*.test.ts', 'test/rules.test.ts'], 'api'),
     group('slow', 'test/slow/**/*.test.ts', 'script'),
     group('reliability', 'test/reliability/**/*.test.ts', 'script'),
+    group('prober', 'test/prober/**/*.test.ts', 'script', 'ice-only'),
     ...(harness ? [{ name: 'recipe-wtr', files: 'test/recipes/**/*.test.ts', testRunnerHtml: harness.testRunnerHtml({ force: true }) }] : []),
     group('adapter-before', 'test/adapter/**/*.test.ts'),
     group('adapter-after', 'test/adapter/**/*.test.ts'),

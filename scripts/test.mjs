@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 
 const runners = [
-  { name: 'node', cmd: process.execPath, args: ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/node-summary.mjs', '--test-reporter-destination=stdout', 'test/node/'] },
+  { name: 'node', cmd: process.execPath, args: ['--expose-gc', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/node-summary.mjs', '--test-reporter-destination=stdout', 'test/node/'] },
   { name: 'wtr', cmd: 'npx', args: ['wtr', ...process.argv.slice(2)] },
   { name: 'old-chromium', cmd: process.execPath, args: ['test/old/run.mjs'] },
   { name: 'demo', cmd: process.execPath, args: ['scripts/demo.mjs', '--smoke'] },

@@ -3,21 +3,10 @@
  * subscriptions that keep both up to date. Per-connection state lives in a WeakMap, never on the
  * connection object.
  */
-import { aggregateIceState, computeConnectionState } from './rules.js';
+import { derive, type Derivation } from './derive.js';
 import { collectTransports, sameTransports, watchTransports, type TransportSet } from './transports.js';
-import { fireStateChange, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
-import { iceFromStats, readStatsStates } from './stats.js';
-
-/** How often getStats() is read while "disconnected" (see stats.ts): failure takes ~15 s. */
-const POLL_DISCONNECTED_MS = 1000;
-/** How often while a folded "disconnected" is held at "connected" (stats.ts): native 74 is ~5.5 s. */
-const POLL_HELD_MS = 500;
-/** How often, at most, while ICE checks and no DTLS transport is visible: a DTLS failure shows only there. */
-const POLL_CHECKING_MS = 250;
-/** The first of those reads, doubling from there. */
-const POLL_FIRST_MS = 8;
-/** Reads in all (connecting, then connected) before the stats path rests: 8 ms … 250 ms, ~0.75 s. */
-const SETTLE_READS = 8;
+import { fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
+import { createProber, deferClose, markUp, plan, stop, suspend, type Prober } from './prober.js';
 
 interface Tracked {
   /** What `connectionState` reads. */
@@ -26,35 +15,52 @@ interface Tracked {
   announced: RTCPeerConnectionState;
   transports: TransportSet;
   unwatch: () => void;
-  /** Between our first and our last `iceconnectionstatechange` listener of one dispatch. */
-  inIceDispatch: boolean;
+  /**
+   * The `iceconnectionstatechange` event our first listener saw: while it is being dispatched
+   * (`eventPhase` not NONE), we are inside it, whether or not a page listener stops it before our
+   * last listener runs.
+   */
+  iceEvent: Event | null;
+  /**
+   * While a "disconnected" that Chromium < 75 folded in from DTLS is held (see `refresh`): the ICE
+   * state that stands in for it, the one before ("connected", or "checking" mid-handshake).
+   */
+  held: RTCIceConnectionState | null;
   /** A listener was added during that dispatch; move our last listener behind it afterwards. */
   moveLast: boolean;
   tail: () => void;
-  /**
-   * While the exposed ICE state is "disconnected": what getStats() says ICE really is (see
-   * `iceFromStats`), or null until it has been read.
-   */
-  statsIce: RTCIceConnectionState | null;
-  /** The pending getStats() poll, if any. */
-  poll: ReturnType<typeof setTimeout> | 0;
-  /** DTLS states from getStats(), for a connection whose DTLS transports are not exposed. */
-  statsDtls: string[] | null;
-  /** getStats() has no DTLS state here: rely on what is exposed, as before. */
-  statsBlind: boolean;
-  /** The last stats read showed legacy Chromium stats (stats.ts), false if not; null before. */
-  legacy: boolean | null;
-  /** Stats reads while connecting and just after (see SETTLE_READS): the interval doubles with each. */
-  backoff: number;
+  /** The connection's getStats() reads and what they said (prober.ts). */
+  probe: Prober;
+  /** The last derivation (derive.ts): the value and why. */
+  derived: Derivation | null;
 }
 
-const records = new WeakMap<RTCPeerConnection, Tracked>();
+/** Replaced by uninstall(): a later install() starts every connection afresh. */
+let records = new WeakMap<RTCPeerConnection, Tracked>();
 /** Cleared by uninstall: listeners left on live connections then do nothing. */
 let active = false;
 
-/** Turns the tracking machinery on (install) or off (uninstall). */
+/**
+ * Turns the tracking machinery on (install) or off (uninstall). Off forgets every record: the
+ * listeners an uninstalled shim leaves on live connections find their record gone and do nothing,
+ * and its probers read no more.
+ */
 export function setActive(on: boolean): void {
   active = on;
+  suspend(!on);
+  if (on) return;
+  records = new WeakMap();
+  forgetHandlers();
+}
+
+/** `rec` is the live record of `pc` (not one an uninstall() left behind). */
+function live(pc: RTCPeerConnection, rec: Tracked): boolean {
+  return active && records.get(pc) === rec;
+}
+
+/** Inside the dispatch of the ICE event our first listener saw. */
+function inIce(rec: Tracked): boolean {
+  return !!rec.iceEvent && rec.iceEvent.eventPhase !== 0;
 }
 
 function isClosed(pc: RTCPeerConnection): boolean {
@@ -64,80 +70,58 @@ function isClosed(pc: RTCPeerConnection): boolean {
 }
 
 /**
- * The ICE state as the browser exposes it. Where ICE transports are readable they are the source:
- * Chromium's own iceConnectionState is a legacy value that never reaches "failed".
+ * Whether this engine's `iceConnectionState` folds in DTLS: Chromium before 75 (measured in 71 and
+ * 74: a wrong fingerprint keeps it at "checking", a peer's close_notify turns it "disconnected").
+ * Chromium (it has `webkitRTCPeerConnection`, Firefox never did) without any RTCIceTransport.
  */
-function exposedIce(pc: RTCPeerConnection, transports: TransportSet): RTCIceConnectionState {
-  return transports.ice.length ? aggregateIceState(transports.ice.map((t) => t.state)) : pc.iceConnectionState;
+function folding(): boolean {
+  return chromium() && typeof (globalThis as { RTCIceTransport?: unknown }).RTCIceTransport !== 'function';
+}
+
+/** Chromium: it has `webkitRTCPeerConnection`, which Firefox never had. */
+function chromium(): boolean {
+  return typeof (globalThis as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection === 'function';
 }
 
 /** Re-reads every source and stores the new value; subscribes to new transports. */
 function refresh(pc: RTCPeerConnection, rec: Tracked): void {
-  if (isClosed(pc)) {
+  // "closed" is final; it can precede the browser's own closing (see `holdClose`).
+  if (isClosed(pc) || rec.value === 'closed') {
     finish(rec);
     return;
   }
-  const transports = collectTransports(pc);
+  // Chromium counts a transport that left the API until it closes; Firefox does not (measured:
+  // test/conformance bundle-owner-stopped, where Firefox's old transport never reads "closed").
+  const transports = collectTransports(pc, chromium() ? rec.transports : undefined);
   if (!sameTransports(transports, rec.transports)) {
     rec.unwatch();
     rec.transports = transports;
     rec.unwatch = watchTransports(transports, () => onTransportChange(pc));
   }
-  let ice = exposedIce(pc, transports);
+  const stats = rec.probe;
   const canStat = typeof pc.getStats === 'function';
-  // Chromium < 75 folds DTLS into iceConnectionState (see stats.ts): with no ICE transport to
-  // read, a "disconnected" is held at "connected" until getStats() tells a peer's close_notify
-  // (pair still writable) from a real loss of ICE consent.
-  let hold = false;
-  if (ice !== 'disconnected') rec.statsIce = null;
-  else if (rec.statsIce) ice = rec.statsIce;
-  else if (canStat && !transports.ice.length && rec.value === 'connected' && rec.legacy !== false) hold = true;
-  if (hold) ice = 'connected';
-  let dtls: readonly string[] = transports.dtls.map((t) => t.state);
-  const dtlsFromStats = !dtls.length && !rec.statsBlind && canStat &&
-    !!pc.localDescription && !!pc.remoteDescription;
-  if (dtlsFromStats) {
-    // No DTLS transport in sight: until getStats() has spoken, an ICE connection is not a DTLS
-    // one (webrtc-adapter's mistake); hold "connecting" rather than report "connected" early.
-    dtls = rec.statsDtls || (ice === 'connected' || ice === 'completed' ? ['connecting'] : []);
-  }
-  rec.value = computeConnectionState({ closed: false, ice, dtls: dtls as RTCDtlsTransportState[] });
-  let delay = -1;
-  if (hold) delay = 0;
-  else if (rec.statsIce === 'connected') delay = POLL_HELD_MS;
-  else if (rec.value === 'disconnected') delay = POLL_DISCONNECTED_MS;
-  else if (dtlsFromStats && (rec.value === 'connecting' || (rec.value === 'connected' && rec.backoff < SETTLE_READS))) {
-    // A DTLS handshake takes a few round trips: read soon, then back off to POLL_CHECKING_MS.
-    // Past "connected", a few more reads: the side whose own fingerprint check passed reports
-    // DTLS "connected" and then "failed" when the other side's alert arrives (measured in both
-    // browsers); nothing but getStats() would show it here.
-    delay = rec.statsDtls ? Math.min(POLL_CHECKING_MS, POLL_FIRST_MS << rec.backoff) : 0;
-  }
-  if (rec.value !== 'connecting' && rec.value !== 'connected') rec.backoff = 0;
-  schedulePoll(pc, rec, delay);
-}
-
-/** Reads getStats() after `delay` ms (negative: stop polling). One poll at a time. */
-function schedulePoll(pc: RTCPeerConnection, rec: Tracked, delay: number): void {
-  if (delay < 0 || typeof pc.getStats !== 'function') {
-    if (rec.poll) clearTimeout(rec.poll);
-    rec.poll = 0;
-    return;
-  }
-  if (rec.poll) return;
-  rec.poll = setTimeout(() => {
-    readStatsStates(pc).then((states) => {
-      rec.poll = 0;
-      rec.statsIce = exposedIce(pc, rec.transports) === 'disconnected' ? iceFromStats(states, !rec.transports.ice.length) : null;
-      rec.legacy = states.legacy;
-      if (rec.backoff < SETTLE_READS) rec.backoff++;
-      if (states.dtls.length) rec.statsDtls = states.dtls;
-      else rec.statsBlind = true;
-      update(pc);
-    }, () => {
-      rec.poll = 0;
-    });
-  }, delay);
+  const d = derive({
+    iceTransports: transports.ice.map((t) => t.state),
+    iceConnectionState: pc.iceConnectionState,
+    dtlsTransports: transports.dtls.map((t) => t.state),
+    canStat,
+    described: !!pc.localDescription && !!pc.remoteDescription,
+    folds: (stats.folds = !transports.ice.length && folding()),
+    previous: rec.value,
+    held: rec.held,
+    stats,
+  });
+  rec.derived = d;
+  rec.value = d.value;
+  // Where ICE "connected" said DTLS is up, remember it as the stats would: a close_notify later
+  // takes DTLS down again, and that is "closed", not "connecting".
+  if (d.dtlsFrom === 'iceConnectionState') markUp(stats);
+  rec.held = d.held;
+  stats.exposedDisconnected = d.exposed === 'disconnected';
+  stats.folded = !transports.ice.length;
+  if (!stats.exposedDisconnected) stats.ice = null;
+  // A new phase (schedule.ts) whenever the need, the value or what the browser exposes changes.
+  plan(stats, d.need, d.value === 'connected', d.need + d.value + d.exposed + transports.dtls.length);
 }
 
 /** Fires one event if the value moved since the last announcement. */
@@ -167,8 +151,7 @@ function onTransportChange(pc: RTCPeerConnection): void {
 
 /** No more events after close(): forget the transports and settle on "closed". */
 function finish(rec: Tracked): void {
-  if (rec.poll) clearTimeout(rec.poll);
-  rec.poll = 0;
+  stop(rec.probe);
   rec.unwatch();
   rec.unwatch = noop;
   rec.transports = { dtls: [], ice: [] };
@@ -192,18 +175,18 @@ function track(pc: RTCPeerConnection): Tracked {
     announced: 'new',
     transports: { dtls: [], ice: [] },
     unwatch: noop,
-    inIceDispatch: false,
+    iceEvent: null,
+    held: null,
     moveLast: false,
-    statsIce: null,
-    poll: 0,
-    statsDtls: null,
-    statsBlind: false,
-    legacy: null,
-    backoff: 0,
+    probe: createProber(pc, update),
+    derived: null,
     tail() {
       // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
-      // the connection-state event fires now, in the same task, in the spec's order.
-      rec.inIceDispatch = false;
+      // the connection-state event fires now, in the same task, in the spec's order. A page
+      // listener that calls stopImmediatePropagation() skips this; the task queued by `head`
+      // then does it (natively, stopping one event has no effect on the other).
+      if (!live(pc, rec)) return;
+      rec.iceEvent = null;
       update(pc);
       if (rec.moveLast) {
         rec.moveLast = false;
@@ -215,13 +198,22 @@ function track(pc: RTCPeerConnection): Tracked {
   listen(pc, 'connectionstatechange', function guard(event: Event) {
     // The browser's own events (trusted), and events another script dispatches from inside an
     // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
-    // first"), and a page must see exactly one event per change.
-    if (active && (event.isTrusted || rec.inIceDispatch)) stopForeignEvent(event);
+    // first"), and a page must see exactly one event per change. It serves whichever install is
+    // current: after uninstall() and install(), this first listener still runs before page
+    // listeners added in between, which the new record's own filter would follow (Chromium 156
+    // runs a target's listeners in the order they were added, capture or not: measured).
+    const current = active && records.get(pc);
+    if (current && (event.isTrusted || inIce(current))) stopForeignEvent(event);
   }, true);
-  listen(pc, 'iceconnectionstatechange', function head() {
-    if (!active || rec.value === 'closed') return;
-    rec.inIceDispatch = true;
+  listen(pc, 'iceconnectionstatechange', function head(event: Event) {
+    if (!live(pc, rec) || rec.value === 'closed') return;
+    // A page stopped the previous ICE event before our last listener, and this one came in the
+    // same task (Chromium fires "checking" and "connected" together): announce that change first,
+    // so each ICE change still gets its own connectionstatechange.
+    if (rec.iceEvent) announce(pc, rec);
+    rec.iceEvent = event;
     refresh(pc, rec);
+    queueTask(rec.tail);
   }, true);
   listen(pc, 'signalingstatechange', () => update(pc));
   listen(pc, 'iceconnectionstatechange', rec.tail);
@@ -242,7 +234,37 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
     if (rec && rec.value !== 'closed') finish(rec);
     return 'closed';
   }
-  return track(pc).value;
+  const rec = track(pc);
+  // Re-derive on every read, as a native getter would answer: in engines that run listeners in
+  // the order they were added (Chromium < 89, capture or not), a page's iceconnectionstatechange
+  // listener added before ours runs first and must already read the new value.
+  if (active) refresh(pc, rec);
+  return rec.value;
+}
+
+/**
+ * Before close(): in Chromium 71 the real close() must wait for a promise-form getStats() in
+ * flight (prober.ts `deferClose`). Then the connection reads "closed" and fires nothing from now
+ * on, and `run` (the browser's close()) runs when that read settles. Returns whether it waits.
+ */
+export function holdClose(pc: RTCPeerConnection, run: () => void): boolean {
+  const rec = records.get(pc);
+  if (!rec) return false;
+  // A second close() while the first is held back is held back too (it would deadlock as well).
+  if (rec.probe.deferred) return true;
+  if (rec.value === 'closed' || !deferClose(rec.probe, run)) return false;
+  finish(rec);
+  return true;
+}
+
+/**
+ * What the shim derived for `pc` just now, with the transports it counted (explain.ts), or null
+ * where it does not track `pc` (or it is closed).
+ */
+export function snapshot(pc: RTCPeerConnection): { derived: Derivation; transports: TransportSet } | null {
+  if (readState(pc) === 'closed') return null;
+  const rec = records.get(pc);
+  return rec && rec.derived ? { derived: rec.derived, transports: rec.transports } : null;
 }
 
 /** After close(): drop the transport subscriptions at once. */
@@ -258,7 +280,7 @@ export function closed(pc: RTCPeerConnection): void {
 export function keepLast(pc: RTCPeerConnection): void {
   const rec = records.get(pc);
   if (!rec) return;
-  if (rec.inIceDispatch) {
+  if (inIce(rec)) {
     // Re-adding during a dispatch would skip us for this event; do it when we run.
     rec.moveLast = true;
     return;

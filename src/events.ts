@@ -41,7 +41,16 @@ interface Handler {
   callback: unknown;
   listener: Listener;
 }
-const handlers = new WeakMap<RTCPeerConnection, Handler>();
+/** Replaced by {@link forgetHandlers} at uninstall: the old callbacks are never called again. */
+let handlers = new WeakMap<RTCPeerConnection, Handler>();
+
+/**
+ * Forgets every handler (uninstall): the listeners they registered stay on their connections, but
+ * call nothing, and a later install() starts with no handler set.
+ */
+export function forgetHandlers(): void {
+  handlers = new WeakMap();
+}
 
 /** The `onconnectionstatechange` getter: the stored callback or null. */
 export function getHandler(pc: RTCPeerConnection): unknown {
@@ -71,7 +80,7 @@ export function setHandler(pc: RTCPeerConnection, value: unknown): void {
       callback,
       listener(event) {
         const fn = entry.callback;
-        if (typeof fn === 'function') fn.call(this, event);
+        if (handlers.get(this) === entry && typeof fn === 'function') fn.call(this, event);
       },
     };
     handlers.set(pc, entry);

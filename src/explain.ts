@@ -3,13 +3,15 @@
  * browser exposes, their states, and the W3C rule that gives the value. For logs and bug reports;
  * not part of the self-installing script (it would only make it bigger).
  *
- * It reads the connection afresh and works on any connection: shimmed, native, or neither.
+ * On a connection the shim tracks, it explains the shim's own derivation (src/derive.ts), with
+ * what the shim's getStats() reads said: it cannot contradict `pc.connectionState`. On any other
+ * connection (native, or no shim) it derives the same way from what it reads itself.
  *
  * @packageDocumentation
  */
-import { aggregateIceState, computeConnectionState } from './rules.js';
-import { collectTransports, transceiversOf } from './transports.js';
-import { readStatsStates } from './stats.js';
+import { derive, type Derivation, type IceSource, type Sources } from './derive.js';
+import { collectTransports, transceiversOf, type TransportSet } from './transports.js';
+import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 
 /** One transport as the explanation lists it. */
 export interface TransportReport {
@@ -30,9 +32,11 @@ export interface Explanation {
   /** The rule that matched, in one sentence, e.g. `failed: DTLS transport 2 (mid 1) is "failed"`. */
   reason: string;
   /** The ICE state the rules used, and where it came from. */
-  ice: { state: RTCIceConnectionState; source: 'ice transports' | 'iceConnectionState' };
+  ice: { state: RTCIceConnectionState; source: IceSource };
+  /** Where the DTLS states the rules used came from. */
+  dtlsSource: Derivation['dtlsFrom'];
   transports: TransportReport[];
-  /** `getStats()` transport entries, when read (see {@link explain}): the last resort for hidden transports. */
+  /** The `getStats()` states the rules used, where they were read: the last resort for hidden transports. */
   stats?: { ice: string[]; dtls: string[] };
 }
 
@@ -51,31 +55,66 @@ function describe(t: TransportReport): string {
   return (t.kind === 'dtls' ? 'DTLS' : 'ICE') + ' transport ' + t.index + (t.carries.length ? ' (' + t.carries.join(', ') + ')' : '');
 }
 
+interface Mark {
+  snapshot?(pc: RTCPeerConnection): { derived: Derivation; transports: TransportSet } | null;
+}
+
+/** The installed shim's derivation for `pc` (any copy on the page: the mark is global), or null. */
+function shimSnapshot(pc: RTCPeerConnection) {
+  const mark = (globalThis as unknown as Record<symbol, Mark | undefined>)[Symbol.for('rtc-connection-state-shim')];
+  return mark && mark.snapshot ? mark.snapshot(pc) : null;
+}
+
+/** The sources of `pc` now, with what a stats read said (or nothing). */
+function sourcesOf(pc: RTCPeerConnection, set: TransportSet, s: StatsStates | null): Sources {
+  const exposedDisconnected = !set.ice.length && pc.iceConnectionState === 'disconnected';
+  return {
+    iceTransports: set.ice.map((t) => t.state),
+    iceConnectionState: pc.iceConnectionState,
+    dtlsTransports: set.dtls.map((t) => t.state),
+    canStat: typeof pc.getStats === 'function',
+    described: !!pc.localDescription && !!pc.remoteDescription,
+    folds: !set.ice.length && typeof (globalThis as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection === 'function' &&
+      typeof (globalThis as { RTCIceTransport?: unknown }).RTCIceTransport !== 'function',
+    previous: 'new',
+    held: null,
+    stats: {
+      ice: s && exposedDisconnected ? iceFromStats(s, false, false) : null,
+      // The legacy form says only "up" (connected) or not (stats.ts).
+      dtls: s && s.dtls.length ? s.dtls.map((d) => d === '?' || d === '' ? 'connecting' : d) : null,
+      blind: !!s && !s.dtls.length && !s.legacy,
+      legacy: s ? s.legacy : null,
+    },
+  };
+}
+
 /**
- * Explains the connection's state from what the browser exposes now (synchronously, without
- * `getStats()`). See {@link explain} for the version that also reads the stats.
+ * Explains the connection's state now, synchronously. Where the shim tracks `pc`, this is the
+ * shim's own derivation; elsewhere it is derived from what the browser exposes, without
+ * `getStats()` (see {@link explain}).
  */
-export function explainNow(pc: RTCPeerConnection, stats?: { ice: string[]; dtls: string[] }): Explanation {
+export function explainNow(pc: RTCPeerConnection): Explanation {
+  return describeAll(pc, null);
+}
+
+function describeAll(pc: RTCPeerConnection, read: StatsStates | null): Explanation {
   const closed = pc.signalingState === 'closed';
-  const set = closed ? { dtls: [], ice: [] } : collectTransports(pc);
+  const snap = closed ? null : shimSnapshot(pc);
+  const set = closed ? { dtls: [], ice: [] } : snap ? snap.transports : collectTransports(pc);
+  // Firefox's description getters throw once the connection is closed: nothing to read then.
+  const d: Derivation = snap ? snap.derived : closed ? CLOSED : derive(sourcesOf(pc, set, read));
+  const computed: RTCPeerConnectionState = closed ? 'closed' : d.value;
   const transports: TransportReport[] = [];
   set.dtls.forEach((t, i) => transports.push({ index: i + 1, kind: 'dtls', state: t.state, carries: carriers(pc, t) }));
   set.ice.forEach((t, i) => {
-    const owner = set.dtls.filter((d) => d.iceTransport === t)[0];
+    const owner = set.dtls.filter((x) => x.iceTransport === t)[0];
     transports.push({ index: i + 1, kind: 'ice', state: t.state, carries: owner ? carriers(pc, owner) : [] });
   });
-  const ice = set.ice.length ? aggregateIceState(set.ice.map((t) => t.state), closed) : pc.iceConnectionState;
-  let dtls: string[] = set.dtls.map((t) => t.state);
-  let dtlsFrom = 'exposed';
-  if (!dtls.length && stats && stats.dtls.length) {
-    dtls = stats.dtls;
-    dtlsFrom = 'getStats()';
-  }
-  const computed = computeConnectionState({ closed, ice, dtls: dtls as RTCDtlsTransportState[] });
-  const iceSource = set.ice.length ? 'ice transports' : 'iceConnectionState';
-  const iceText = 'ICE is "' + ice + '"' + (set.ice.length ? '' : ' (iceConnectionState; no ICE transport exposed)');
+  const ice = d.ice;
+  const iceText = 'ICE is "' + ice + '"' + (d.iceFrom === 'ice transports' ? '' : ' (' + ICE_FROM[d.iceFrom] + ')');
   const dtlsReports = transports.filter((t) => t.kind === 'dtls');
   const first = (state: (s: string) => boolean) => dtlsReports.filter((t) => state(t.state))[0];
+  const dtlsFrom = d.dtlsFrom === 'dtls transports' ? 'exposed' : d.dtlsFrom;
   let reason: string;
   if (computed === 'closed') {
     reason = 'closed: close() was called';
@@ -88,8 +127,8 @@ export function explainNow(pc: RTCPeerConnection, stats?: { ice: string[]; dtls:
   } else if (computed === 'new') {
     reason = 'new: ' + iceText + ' and no DTLS transport has started';
   } else if (computed === 'connected') {
-    reason = 'connected: ' + iceText + (dtls.length
-      ? ' and every DTLS transport (' + dtls.length + ', ' + dtlsFrom + ') is "connected" or "closed"'
+    reason = 'connected: ' + iceText + (d.dtls.length
+      ? ' and every DTLS transport (' + d.dtls.length + ', ' + dtlsFrom + ') is "connected" or "closed"'
       : ' and no DTLS transport is exposed');
   } else {
     const pending = first((s) => s !== 'connected' && s !== 'closed');
@@ -100,22 +139,35 @@ export function explainNow(pc: RTCPeerConnection, stats?: { ice: string[]; dtls:
     value: pc.connectionState,
     computed,
     reason,
-    ice: { state: ice, source: iceSource },
+    ice: { state: closed ? 'closed' : ice, source: d.iceFrom },
+    dtlsSource: d.dtlsFrom,
     transports,
   };
-  if (stats) out.stats = stats;
+  if (d.dtlsFrom === 'getStats()' || d.iceFrom === 'getStats()') out.stats = { ice: d.iceFrom === 'getStats()' ? [d.ice] : [], dtls: d.dtls };
   return out;
 }
 
+const CLOSED: Derivation = {
+  value: 'closed', ice: 'closed', iceFrom: 'iceConnectionState', dtls: [], dtlsFrom: 'none', need: 'none', held: null, exposed: 'closed',
+};
+
+const ICE_FROM: Record<IceSource, string> = {
+  'ice transports': '',
+  iceConnectionState: 'iceConnectionState; no ICE transport exposed',
+  held: 'iceConnectionState says "disconnected", a DTLS close_notify folded in; the selected pair is still writable',
+  'getStats()': 'getStats(), where iceConnectionState says "disconnected"',
+};
+
 /**
- * Explains the connection's state, reading `getStats()` too (where the browser hides the DTLS
- * transports, their state is only there). Resolves with {@link explainNow}'s answer if the stats
- * cannot be read.
+ * Explains the connection's state. Where the shim tracks `pc`, this is {@link explainNow}: the
+ * shim's own derivation, with what its own getStats() reads said. Elsewhere it reads `getStats()`
+ * once (the legacy callback form first where it exists: Chromium 71's promise form can deadlock
+ * `close()`), and resolves with {@link explainNow}'s answer if the stats cannot be read.
  */
 export function explain(pc: RTCPeerConnection): Promise<Explanation> {
-  if (pc.signalingState === 'closed' || typeof pc.getStats !== 'function') return Promise.resolve(explainNow(pc));
-  return readStatsStates(pc).then(
-    (s) => explainNow(pc, { ice: s.ice, dtls: s.dtls }),
+  if (pc.signalingState === 'closed' || shimSnapshot(pc) || typeof pc.getStats !== 'function') return Promise.resolve(explainNow(pc));
+  return readLegacyStates(pc).then(undefined, () => readStatsStates(pc)).then(
+    (s) => describeAll(pc, s),
     () => explainNow(pc),
   );
 }

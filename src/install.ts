@@ -3,7 +3,7 @@
  * under a global Symbol.for key (shared by every copy of this package on the page), and restores
  * the exact previous property descriptors on uninstall.
  */
-import { closed, ensureTracked, keepLast, readState, setActive } from './connection.js';
+import { closed, ensureTracked, holdClose, keepLast, readState, setActive, snapshot } from './connection.js';
 import { getHandler, setHandler } from './events.js';
 
 /** Options for {@link install}. */
@@ -31,6 +31,8 @@ export const INSTALL_KEY: symbol = Symbol.for('rtc-connection-state-shim');
 interface Mark {
   force: boolean;
   uninstall(): void;
+  /** The shim's derivation for a connection, for the explain entry (any copy on the page). */
+  snapshot: typeof snapshot;
 }
 
 type Global = typeof globalThis & { [INSTALL_KEY]?: Mark };
@@ -142,6 +144,7 @@ export function install(options: InstallOptions = {}): InstallResult {
       define('oniceconnectionstatechange', {
         get: ice.get,
         set(this: RTCPeerConnection, value: unknown) {
+          ensureTracked(this); // our first listener must precede the page's handler
           nativeSet.call(this, value);
           keepLast(this);
         },
@@ -168,6 +171,9 @@ export function install(options: InstallOptions = {}): InstallResult {
     }
     const close = original('close');
     define('close', method(close, function (args) {
+      // Chromium 71 can deadlock in close() while the shim's promise-form getStats() is in
+      // flight: then the real close() follows when that read settles (connection.ts holdClose).
+      if (holdClose(this, () => close.apply(this, args))) return undefined;
       const result = close.apply(this, args);
       closed(this);
       return result;
@@ -184,6 +190,7 @@ export function install(options: InstallOptions = {}): InstallResult {
   setActive(true);
   const mark: Mark = {
     force: !!options.force,
+    snapshot,
     uninstall() {
       if (g[INSTALL_KEY] !== mark) return;
       setActive(false);

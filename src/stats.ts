@@ -1,6 +1,6 @@
 /**
  * What `getStats()` says about the transports: the last-resort source, read only while the
- * exposed states leave the answer open, because it is asynchronous and walks every stat.
+ * exposed states leave the answer open (schedule.ts), by one prober per connection (prober.ts).
  *
  * - Chromium (crbug 982793): after the peer goes away, `iceConnectionState` and even
  *   `RTCIceTransport.state` stay "disconnected" forever, while the transport entry's `iceState`
@@ -15,12 +15,22 @@
  *   `writable` until consent expires (~5.5 s), when native 74 reports "disconnected".
  *   Only Chromium's pairs count here: Firefox (153, measured) keeps `writable` true after consent
  *   is lost, so a pair must carry Chromium's `consentRequestsSent` and no `iceState` beside it.
+ * - Chromium's legacy callback form `getStats(callback)` (until ~M117) carries the same pair and
+ *   selected-pair facts (`googCandidatePair.googWritable`, `googComponent.selectedCandidatePairId`)
+ *   and shows DTLS up (`dtlsCipher`, `remoteCertificateId`), but has no DTLS state: it cannot tell
+ *   a handshake in progress from a failed one. See prober.ts for why it is read at all.
  */
 
-/** The states found in the connection's `type: 'transport'` stats entries. */
+/** The states found in one stats report. */
 export interface StatsStates {
   /** `iceState` of each transport entry (absent before Chromium ~80 and in Firefox). */
   ice: string[];
+  /**
+   * `dtlsState` of each transport entry. From the legacy form, one per transport in use:
+   * "connected" where DTLS is up, "?" where ICE works (the selected pair is writable and readable)
+   * but DTLS is not up, a handshake under way or a failed one (only the promise form tells which),
+   * and "" where neither.
+   */
   dtls: string[];
   /** Transport entries seen. */
   transports: number;
@@ -28,6 +38,8 @@ export interface StatsStates {
   selected: number;
   /** Selected candidate pairs that are still writable (ICE consent holds). */
   writable: number;
+  /** The id of the transport behind each entry of `dtls`. */
+  ids: string[];
   /**
    * Chromium before `iceState` was reported (< ~80): its selected pairs' `writable` follows ICE
    * consent, and its iceConnectionState may fold in DTLS (< 75).
@@ -45,9 +57,19 @@ interface Entry {
   consentRequestsSent?: number;
 }
 
+function empty(legacy: boolean): StatsStates {
+  return { ice: [], dtls: [], transports: 0, selected: 0, writable: 0, ids: [], legacy };
+}
+
+function countWritable(out: StatsStates, pairs: string[], writable: string[]): void {
+  out.selected = pairs.length;
+  for (let i = 0; i < pairs.length; i++) if (writable.indexOf(pairs[i]) >= 0) out.writable++;
+}
+
+/** The promise form: the standard `transport` and `candidate-pair` entries. */
 export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
   return pc.getStats().then((report) => {
-    const out: StatsStates = { ice: [], dtls: [], transports: 0, selected: 0, writable: 0, legacy: false };
+    const out = empty(false);
     const pairs: string[] = [];
     const writable: string[] = [];
     let consent = false;
@@ -59,24 +81,80 @@ export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
       if (entry.type !== 'transport') return;
       out.transports++;
       if (typeof entry.iceState === 'string') out.ice.push(entry.iceState);
-      if (typeof entry.dtlsState === 'string') out.dtls.push(entry.dtlsState);
+      if (typeof entry.dtlsState === 'string') {
+        out.dtls.push(entry.dtlsState);
+        out.ids.push(entry.id);
+      }
       if (entry.selectedCandidatePairId) pairs.push(entry.selectedCandidatePairId);
     });
-    out.selected = pairs.length;
-    for (let i = 0; i < pairs.length; i++) if (writable.indexOf(pairs[i]) >= 0) out.writable++;
+    countWritable(out, pairs, writable);
     out.legacy = consent && !out.ice.length;
     return out;
   });
 }
 
+/** One report of the legacy callback form (Chromium's RTCLegacyStatsReport). */
+interface LegacyReport {
+  type: string;
+  id: string;
+  stat(name: string): string;
+}
+
+/**
+ * The legacy callback form, `getStats(callback)`. Resolves with the states, or rejects where the
+ * browser has no such form (Firefox, Chromium ≥ ~117 reject a function as the selector).
+ */
+export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
+  return new Promise((resolve, reject) => {
+    const result = (pc.getStats as unknown as (cb: (r: { result(): LegacyReport[] }) => void) => unknown)(
+      (response) => {
+        const out = empty(true);
+        const pairs: string[] = [];
+        const writable: string[] = [];
+        const readable: string[] = [];
+        const down: string[] = [];
+        const reports = response.result();
+        for (let i = 0; i < reports.length; i++) {
+          const r = reports[i];
+          if (r.type === 'googCandidatePair') {
+                if (r.stat('googWritable') === 'true') writable.push(r.id);
+            if (r.stat('googReadable') === 'true') readable.push(r.id);
+          } else if (r.type === 'googComponent') {
+            out.transports++;
+            const pair = r.stat('selectedCandidatePairId');
+            const up = !!(r.stat('dtlsCipher') || r.stat('remoteCertificateId'));
+            // The offerer keeps listing the transports BUNDLE dropped (no pair, no DTLS, measured
+            // in 71): only a transport in use says anything about DTLS.
+            if (pair || up) {
+              out.dtls.push(up ? 'connected' : '');
+              out.ids.push(r.id);
+            }
+            if (pair) pairs.push(pair);
+            if (pair && !up) down.push(pair, String(out.dtls.length - 1));
+          }
+        }
+        countWritable(out, pairs, writable);
+        for (let i = 0; i < down.length; i += 2) {
+          if (writable.indexOf(down[i]) >= 0 && readable.indexOf(down[i]) >= 0) out.dtls[+down[i + 1]] = '?';
+        }
+        resolve(out);
+      },
+    ) as Promise<unknown> | undefined;
+    if (result && typeof result.then === 'function') result.then(undefined, reject);
+  });
+}
+
 /**
  * What ICE really is, by the stats, while the exposed ICE state says "disconnected".
- * `folded`: that exposed state is `iceConnectionState` with no ICE transport beside it, which in
- * Chromium < 75 also reflects DTLS; only then does a writable pair overrule it.
+ * `held`: that state is a "disconnected" that Chromium < 75 folded in from DTLS, held at the value
+ * before; only then does a writable selected pair overrule it. `folds`: the engine folds DTLS into
+ * iceConnectionState (Chromium < 75), whose own "failed" then comes in time: a transport entry
+ * without a selected pair means "failed" only where it does not (76: the pair is dropped when
+ * native fails), since 71's legacy report can list one without it for a moment.
  */
-export function iceFromStats(s: StatsStates, folded: boolean): RTCIceConnectionState {
+export function iceFromStats(s: StatsStates, held: boolean, folds: boolean): RTCIceConnectionState {
   if (s.ice.indexOf('failed') >= 0) return 'failed';
-  if (!s.ice.length && s.transports && !s.selected) return 'failed';
-  if (folded && s.legacy && s.transports && s.writable === s.transports) return 'connected';
+  if (held) return s.legacy && s.selected && s.writable === s.selected ? 'connected' : 'disconnected';
+  if (!folds && !s.ice.length && s.transports && !s.selected) return 'failed';
   return 'disconnected';
 }

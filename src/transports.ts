@@ -31,8 +31,14 @@ export function transceiversOf(pc: RTCPeerConnection): RTCRtpTransceiver[] {
   }
 }
 
-/** Lists the connection's DTLS transports and the ICE transports beneath them. */
-export function collectTransports(pc: RTCPeerConnection): TransportSet {
+/**
+ * Lists the connection's DTLS transports and the ICE transports beneath them. `seen`: the set
+ * listed before; its DTLS transports that have not closed stay listed. A transport can leave the
+ * API while alive: stop the transceiver that owns BUNDLE, and the old BUNDLE transport is
+ * reachable from nothing, yet "connected" until it closes, and Chromium still counts it
+ * (test/conformance `bundle-owner-stopped`; Firefox does not, so the caller passes none there).
+ */
+export function collectTransports(pc: RTCPeerConnection, seen?: TransportSet): TransportSet {
   const dtls: RTCDtlsTransport[] = [];
   const ice: RTCIceTransport[] = [];
   const transceivers = transceiversOf(pc);
@@ -43,6 +49,7 @@ export function collectTransports(pc: RTCPeerConnection): TransportSet {
   // Firefox < 113 and Chromium < 76 have no `sctp`: a data channel's transport is out of reach.
   const sctp = pc.sctp;
   if (sctp) addOnce(dtls, sctp.transport);
+  if (seen) for (let i = 0; i < seen.dtls.length; i++) if (seen.dtls[i].state !== 'closed') addOnce(dtls, seen.dtls[i]);
   for (let i = 0; i < dtls.length; i++) {
     const iceTransport = dtls[i].iceTransport;
     // Firefox 82–124 has no `iceTransport`, Chromium 72–74 none with a `state`.

@@ -87,6 +87,51 @@ describe('install', () => {
     }
   });
 
+  it('after uninstall() a handler set through the shim is never called again, and reads null', async () => {
+    const { pc1, pc2 } = makePair();
+    const r = install({ force: true });
+    const calls: string[] = [];
+    pc1.onconnectionstatechange = () => calls.push(nativeGet.call(pc1));
+    r.uninstall();
+    // The browser's own accessors are back: its handler slot is empty, and its events (trusted)
+    // must not reach the callback given to the shim.
+    expect(pc1.onconnectionstatechange).to.equal(null);
+    const native: string[] = [];
+    pc1.addEventListener('connectionstatechange', () => native.push(pc1.connectionState));
+    pc1.createDataChannel('x');
+    await negotiate(pc1, pc2);
+    await until(() => native.includes('connected'), 10000, 'native connected');
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('install() again after uninstall(): live connections are tracked afresh, one event per change', async function () {
+    this.timeout(40000);
+    const { pc1, pc2 } = makePair();
+    let r = install({ force: true });
+    const seen: Array<[string, boolean]> = [];
+    try {
+      pc1.addEventListener('connectionstatechange', (e) => seen.push([pc1.connectionState, e.isTrusted]));
+      pc1.createDataChannel('x');
+      await negotiate(pc1, pc2);
+      await until(() => pc1.connectionState === 'connected', 10000, 'connected');
+      // Chromium's own value follows a task later.
+      await until(() => nativeGet.call(pc1) === 'connected', 2000, 'native connected');
+      r.uninstall();
+      r = install({ force: true });
+      expect(r.installed, r.reason).to.equal(true);
+      expect(pc1.connectionState).to.equal(nativeGet.call(pc1));
+      seen.length = 0;
+      // The next change comes from the second install alone: once, and the shim's (untrusted).
+      pc2.close();
+      await until(() => pc1.connectionState === 'disconnected', 30000, 'disconnected');
+      await until(() => nativeGet.call(pc1) === 'disconnected', 2000, 'native disconnected');
+      await new Promise((done) => setTimeout(done, 100));
+      expect(seen).to.deep.equal([['disconnected', false]]);
+    } finally {
+      r.uninstall();
+    }
+  });
+
   it('force on a live connection: one event per change, the shim\'s, agreeing with native', async () => {
     // Created before install: tracked from its next negotiation call.
     const { pc1, pc2 } = makePair();

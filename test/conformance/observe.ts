@@ -1,3 +1,5 @@
+import { explainNow } from '../../dist/explain.js';
+
 // Watches one connection from both sides at once: the browser's own value (the oracle, read
 // through the getter saved before the shim loaded) and what page code sees from the shim.
 
@@ -18,6 +20,8 @@ export interface PeerLog {
   duplicates: number;
   /** Browser events that reached page listeners: only the shim's may. */
   trusted: number;
+  /** Times `explainNow(pc)` (rtc-connection-state-shim/explain) computed another value than the getter. */
+  explainDiffers: string[];
 }
 
 const env = (window as unknown as { __shimTest: { nativeGet: (this: RTCPeerConnection) => string } }).__shimTest;
@@ -37,7 +41,14 @@ export function observe(pc: RTCPeerConnection): Observer {
   const native: string[] = [nativeGet.call(pc)];
   const events: string[] = [];
   const handler: string[] = [];
+  const explainDiffers: string[] = [];
   let trusted = 0;
+  // The explanation must never contradict the value: checked at every shim event and at the end.
+  const checkExplain = (when: string) => {
+    const value = pc.connectionState;
+    const why = explainNow(pc);
+    if (why.computed !== value) explainDiffers.push(`${when}: value ${value}, explainNow ${why.computed} (${why.reason})`);
+  };
   const noteNative = () => {
     const v = nativeGet.call(pc);
     if (native[native.length - 1] !== v) native.push(v);
@@ -49,6 +60,7 @@ export function observe(pc: RTCPeerConnection): Observer {
     if (e.isTrusted) trusted++;
     events.push(pc.connectionState);
     noteNative();
+    checkExplain('event ' + events.length);
   });
   pc.onconnectionstatechange = () => {
     handler.push(pc.connectionState);
@@ -67,6 +79,7 @@ export function observe(pc: RTCPeerConnection): Observer {
     stop() {
       clearInterval(timer);
       noteNative();
+      checkExplain('end');
       const shimFinal = pc.connectionState;
       const shim = ['new'].concat(events);
       let duplicates = 0;
@@ -82,6 +95,7 @@ export function observe(pc: RTCPeerConnection): Observer {
         maxLagMs: Math.round(maxLag),
         duplicates,
         trusted,
+        explainDiffers,
       };
     },
   };
@@ -100,5 +114,6 @@ export function compare(log: PeerLog): { sequence: string[]; faults: string[] } 
   if (log.duplicates) problems.push(`${log.duplicates} duplicate event(s)`);
   if (log.trusted) problems.push(`${log.trusted} browser event(s) reached page listeners`);
   if (log.handler.join() !== log.events.join()) problems.push(`handler saw ${log.handler.join('→') || 'nothing'}`);
+  for (const d of log.explainDiffers) problems.push(`explanation contradicts the value at ${d}`);
   return { sequence, faults: problems };
 }

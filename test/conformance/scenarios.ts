@@ -192,6 +192,30 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    // The BUNDLE transport belongs to the first m-line (audio). Stopping that transceiver moves
+    // BUNDLE to the video m-line's transport: the old one is reachable from no transceiver and
+    // not from pc.sctp, yet stays "connected" until it closes, and Chromium still counts it.
+    name: 'bundle-owner-stopped',
+    title: 'audio + data, add video, then stop the audio transceiver (which owns BUNDLE)',
+    grace: 300,
+    async run(r) {
+      const media = syntheticTracks();
+      r.cleanup.push(media.stop);
+      let audio: RTCRtpTransceiver | null = null;
+      const p = await negotiated(r, (pc) => {
+        audio = pc.addTransceiver(media.audio, { direction: 'sendrecv' });
+        pc.createDataChannel('x');
+      });
+      await sleep(250);
+      p.pc1.addTransceiver(media.video, { direction: 'sendrecv' });
+      await negotiate(p.pc1, p.pc2);
+      await sleep(500);
+      audio!.stop();
+      await negotiate(p.pc1, p.pc2);
+      await sleep(1500);
+    },
+  },
+  {
     name: 'no-remote-candidates',
     title: 'descriptions exchanged, candidates never relayed',
     grace: 300,

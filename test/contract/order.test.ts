@@ -58,3 +58,27 @@ describe('order', () => {
     }
   });
 });
+
+describe('order, with a page that stops iceconnectionstatechange', () => {
+  // Natively, stopping one event has no effect on the other: a page listener that calls
+  // stopImmediatePropagation() on iceconnectionstatechange still gets every connectionstatechange.
+  it('connectionstatechange still fires, once per change, and only as the connection changes', async function () {
+    this.timeout(40000);
+    const { pc1, pc2 } = makePair();
+    const events: string[] = [];
+    let stopped = 0;
+    pc1.addEventListener('iceconnectionstatechange', (e) => {
+      stopped++;
+      e.stopImmediatePropagation();
+    });
+    pc1.addEventListener('connectionstatechange', () => events.push(pc1.connectionState));
+    pc1.createDataChannel('x');
+    await negotiate(pc1, pc2);
+    await until(() => events.includes('connected'), 10000, 'connected: ' + events.join());
+    // And the next change after it still comes: the peer leaves, ICE goes "disconnected".
+    pc2.close();
+    await until(() => events.includes('disconnected'), 30000, 'disconnected: ' + events.join());
+    expect(stopped).to.be.at.least(2);
+    expect(events).to.deep.equal(['connecting', 'connected', 'disconnected']);
+  });
+});

@@ -35,7 +35,7 @@
     return new Promise(function (resolve, reject) {
       (function poll() {
         if (check()) return resolve();
-        if (Date.now() > end) return reject(new Error('timed out after ' + ms + ' ms waiting for ' + what));
+        if (Date.now() > end) return reject(new Error('timed out after ' + ms + ' ms waiting for ' + (typeof what === 'function' ? what() : what)));
         setTimeout(poll, 5);
       })();
     });
@@ -135,7 +135,8 @@
     p.pc1.createDataChannel('x');
     try {
       await negotiate(p.pc1, p.pc2);
-      await until(function () { return r1.listener.length >= 2 && r2.listener.length >= 2; }, 10000, 'two events each');
+      await until(function () { return r1.listener.length >= 2 && r2.listener.length >= 2; }, 10000,
+        function () { return 'two events each (pc1 ' + r1.listener + ', pc2 ' + r2.listener + ')'; });
       await sleep(100);
       same(r1.listener, ['connecting', 'connected'], 'pc1 events');
       same(r2.listener, ['connecting', 'connected'], 'pc2 events');
@@ -144,6 +145,63 @@
       clearInterval(timer);
       osc.stop();
       ac.close();
+    }
+  });
+
+  // Chromium < 89 runs a target's listeners in the order they were added, capture or not: a page
+  // handler set before the shim tracks the connection (or a listener added before install(),
+  // imitated here by EventTarget's own method, which bypasses the shim) runs before the shim's
+  // listeners, and must still read the new value inside iceconnectionstatechange.
+  test('ICE listeners registered before the shim tracks the connection read the new value', async function () {
+    var p = pair();
+    var early = [];
+    var earlyListener = [];
+    var late = [];
+    var late2 = [];
+    p.pc1.oniceconnectionstatechange = function () { early.push(p.pc1.iceConnectionState + ':' + p.pc1.connectionState); };
+    EventTarget.prototype.addEventListener.call(p.pc2, 'iceconnectionstatechange', function () {
+      earlyListener.push(p.pc2.iceConnectionState + ':' + p.pc2.connectionState);
+    });
+    // Registered after the shim's own listeners: what the value reads once the shim has run.
+    p.pc1.addEventListener('iceconnectionstatechange', function () { late.push(p.pc1.iceConnectionState + ':' + p.pc1.connectionState); });
+    p.pc2.addEventListener('iceconnectionstatechange', function () { late2.push(p.pc2.iceConnectionState + ':' + p.pc2.connectionState); });
+    p.pc1.createDataChannel('x');
+    await negotiate(p.pc1, p.pc2);
+    await until(function () { return p.pc1.connectionState === 'connected' && p.pc2.connectionState === 'connected'; }, 10000, 'connected');
+    await sleep(50);
+    this.note = 'handler: ' + early.join(' ') + '; early listener: ' + earlyListener.join(' ');
+    assert(early.length && earlyListener.length, 'the early listeners ran');
+    // What runs before the shim's listeners reads exactly what runs after them, event by event.
+    same(early, late, 'pc1: handler set before tracking, and a later listener');
+    same(earlyListener, late2, 'pc2: listener added before tracking, and a later listener');
+    // And once ICE is "connected" (71–74 fold DTLS into it), the value reads "connected" there.
+    for (var i = 0; i < early.length; i++) {
+      if (/^(connected|completed):/.test(early[i]) && build < 75) same(early[i].split(':')[1], 'connected', 'value at ' + early[i]);
+    }
+  });
+
+  // The peer closes while the DTLS handshake is under way: its close_notify turns the folded
+  // iceConnectionState "disconnected" at once (71–74). The value must never come back to
+  // "connected" after that.
+  test('the peer closes during the DTLS handshake: never back to "connected"', async function () {
+    var p = pair();
+    var r1 = record(p.pc1);
+    var n1 = sampleNative(p.pc1);
+    p.pc1.createDataChannel('x');
+    await negotiate(p.pc1, p.pc2);
+    p.pc2.close();
+    await sleep(1500);
+    n1.stop();
+    this.note = 'shim ' + r1.listener.join('→') + (env.nativeGet ? '; native ' + n1.seq.join('→') : '') + '; ICE ' + p.pc1.iceConnectionState;
+    var seq = r1.listener;
+    for (var i = 1; i < seq.length; i++) {
+      assert(!(seq[i] === 'connected' && seq.slice(0, i).indexOf('disconnected') >= 0), 'back to "connected" after "disconnected": ' + seq.join('→'));
+    }
+    var nativeFinal = n1.seq[n1.seq.length - 1];
+    // Native 74 reads "new" while ICE checks with no remote candidate yet; the shim cannot see that
+    // in 71–74 and reads "connecting" (README "Known differences": no remote candidate yet).
+    if (env.nativeGet && !(nativeFinal === 'new' && p.pc1.iceConnectionState === 'checking')) {
+      same(p.pc1.connectionState, nativeFinal, 'final value against native');
     }
   });
 
@@ -238,6 +296,7 @@
       var t = tests[i];
       var ctx = {};
       var entry = { name: t.name, status: 'passed' };
+      console.log('test: ' + t.name); // test/old/run.mjs names it if the page stops answering
       try {
         await t.fn.call(ctx);
       } catch (e) {

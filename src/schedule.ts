@@ -1,0 +1,67 @@
+/**
+ * When to read `getStats()` next: a pure function of what the connection needs and how long it has
+ * needed it. No timers, no browser objects; unit-tested in Node (test/node/schedule.test.mjs).
+ *
+ * Stats are the last-resort source (stats.ts): asynchronous, and in Chromium 71 the promise form
+ * can deadlock `close()` (prober.ts). So every phase is bounded: reads back off and then stop, and
+ * only a change the browser exposes (an ICE or signaling event, a transport `statechange`, a
+ * negotiation call) starts a new phase.
+ */
+
+/** Why the connection wants stats now. */
+export type Need =
+  /** Nothing: every value the rules need is exposed, or the value is final. */
+  | 'none'
+  /**
+   * No DTLS transport is exposed: while "connecting", whether DTLS is up (or failed); just after
+   * "connected", whether the side whose own fingerprint check passed is failed by the peer's alert.
+   */
+  | 'dtls'
+  /**
+   * Chromium < 75 folds DTLS into `iceConnectionState`: a "disconnected" is held at "connected"
+   * while the selected pair stays writable (a peer's close_notify, not a loss of ICE consent).
+   */
+  | 'held'
+  /** "disconnected": whether ICE has really failed (Chromium hides it: crbug 982793). */
+  | 'disconnected';
+
+/** One phase: the need, how many reads it has had, and how long it has lasted. */
+export interface Phase {
+  need: Need;
+  /** The value is "connected" (for `dtls`: the settle reads after connecting). */
+  connected: boolean;
+  /** Reads done (settled or not) since the phase began. */
+  reads: number;
+  /** Milliseconds since the phase began. */
+  elapsed: number;
+}
+
+/** The first read of a `dtls` phase comes at once, then 8, 16, 32 … ms apart. */
+export const FIRST_MS = 8;
+/** …up to this interval while "connecting" (a DTLS handshake is a few round trips). */
+export const DTLS_CEILING_MS = 1000;
+/** Reads after "connected" in a `dtls` phase (8 … 250 ms apart, ~0.75 s in all). */
+export const SETTLE_READS = 8;
+/** A held "disconnected" is re-read this often (native 74 reports consent loss at ~5.5 s). */
+export const HELD_MS = 500;
+/** "disconnected" is re-read this often (Chromium fails at ~15 s, Firefox at ~29 s). */
+export const DISCONNECTED_MS = 1000;
+/** No phase reads for longer than this: past it the value rests on what is exposed. */
+export const PHASE_BOUND_MS = 30000;
+
+/**
+ * Milliseconds until the next read, or -1 for none (the phase is over or needs nothing).
+ * - `dtls`: 0, 8, 16, … doubling to 1 s while "connecting"; after "connected" at most
+ *   {@link SETTLE_READS} reads in all, no more than 250 ms apart;
+ * - `held`: at once, then every 500 ms; `disconnected`: every 1 s;
+ * - every phase stops after {@link PHASE_BOUND_MS}.
+ */
+export function nextRead(p: Phase): number {
+  if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
+  if (p.need === 'held') return p.reads ? HELD_MS : 0;
+  if (p.need === 'disconnected') return DISCONNECTED_MS;
+  if (p.connected && p.reads >= SETTLE_READS) return -1;
+  if (!p.reads) return 0;
+  // 8 << 7 = 1024: clamp the shift so the interval cannot overflow, then cap it.
+  return Math.min(p.connected ? 250 : DTLS_CEILING_MS, FIRST_MS << Math.min(p.reads - 1, 7));
+}

@@ -1,0 +1,64 @@
+// The getStats() read schedule (src/schedule.ts), a pure function: when the next read comes, and
+// that every phase ends. The expected delays are written out here, not computed by the same code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nextRead, PHASE_BOUND_MS } from '../../dist/schedule.js';
+
+const phase = (need, reads, elapsed = 0, connected = false) => ({ need, reads, elapsed, connected });
+
+/** Replays a phase: the delays of every read until the schedule stops (or `max` reads). */
+function replay(need, connected, max = 1000) {
+  const delays = [];
+  let elapsed = 0;
+  for (let reads = 0; reads < max; reads++) {
+    const d = nextRead(phase(need, reads, elapsed, connected));
+    if (d < 0) return { delays, elapsed, stopped: true };
+    delays.push(d);
+    elapsed += d;
+  }
+  return { delays, elapsed, stopped: false };
+}
+
+test('nothing needed: no read', () => {
+  assert.equal(nextRead(phase('none', 0)), -1);
+  assert.equal(nextRead(phase('none', 5, 100, true)), -1);
+});
+
+test('connecting with DTLS unseen: at once, then 8 ms doubling to a 1 s ceiling, then stop at 30 s', () => {
+  const r = replay('dtls', false);
+  assert.deepEqual(r.delays.slice(0, 10), [0, 8, 16, 32, 64, 128, 256, 512, 1000, 1000]);
+  assert.ok(r.stopped, 'the phase ends');
+  assert.ok(r.elapsed >= PHASE_BOUND_MS && r.elapsed < PHASE_BOUND_MS + 1000, `ends after ${r.elapsed} ms`);
+  assert.equal(r.delays.length, 37, 'reads in a whole connecting phase');
+});
+
+test('just after "connected": 8 settle reads, no more than 250 ms apart', () => {
+  const r = replay('dtls', true);
+  assert.deepEqual(r.delays, [0, 8, 16, 32, 64, 128, 250, 250]);
+  assert.ok(r.stopped);
+});
+
+test('held "disconnected": at once, then every 500 ms, bounded', () => {
+  const r = replay('held', true);
+  assert.deepEqual(r.delays.slice(0, 4), [0, 500, 500, 500]);
+  assert.ok(r.stopped && r.elapsed < PHASE_BOUND_MS + 500);
+});
+
+test('"disconnected": every second, bounded (Chromium fails at ~15 s, Firefox at ~29 s)', () => {
+  const r = replay('disconnected', false);
+  assert.deepEqual(r.delays.slice(0, 3), [1000, 1000, 1000]);
+  assert.ok(r.stopped);
+  assert.equal(r.delays.length, 30);
+});
+
+test('a phase past its bound reads no more, whatever its count', () => {
+  for (const need of ['dtls', 'held', 'disconnected']) {
+    assert.equal(nextRead(phase(need, 0, PHASE_BOUND_MS)), -1, need);
+    assert.equal(nextRead(phase(need, 3, PHASE_BOUND_MS - 1)) >= 0, true, need);
+  }
+});
+
+test('huge read counts cannot overflow the interval', () => {
+  assert.equal(nextRead(phase('dtls', 40, 0)), 1000);
+  assert.equal(nextRead(phase('dtls', 1e6, 0)), 1000);
+});
