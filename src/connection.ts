@@ -35,25 +35,23 @@ interface Tracked {
   derived: Derivation | null;
 }
 
-/** Replaced by uninstall(): a later install() starts every connection afresh. */
-let records = new WeakMap<RTCPeerConnection, Tracked>();
+const records = new WeakMap<RTCPeerConnection, Tracked>();
 /** Cleared by uninstall: listeners left on live connections then do nothing. */
 let active = false;
 
 /**
- * Turns the tracking machinery on (install) or off (uninstall). Off forgets every record: the
- * listeners an uninstalled shim leaves on live connections find their record gone and do nothing,
- * and its probers read no more.
+ * Turns the tracking machinery on (install) or off (uninstall). Off: the listeners left on live
+ * connections do nothing, no prober reads, and handlers set through the shim are forgotten. On
+ * again: each record comes back at its next use, re-derived, and its prober reads again
+ * (prober.ts `plan`), with what its reads had learnt.
  */
 export function setActive(on: boolean): void {
   active = on;
   suspend(!on);
-  if (on) return;
-  records = new WeakMap();
-  forgetHandlers();
+  if (!on) forgetHandlers();
 }
 
-/** `rec` is the live record of `pc` (not one an uninstall() left behind). */
+/** The shim is installed and `rec` is the record of `pc`. */
 function live(pc: RTCPeerConnection, rec: Tracked): boolean {
   return active && records.get(pc) === rec;
 }
@@ -198,12 +196,8 @@ function track(pc: RTCPeerConnection): Tracked {
   listen(pc, 'connectionstatechange', function guard(event: Event) {
     // The browser's own events (trusted), and events another script dispatches from inside an
     // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
-    // first"), and a page must see exactly one event per change. It serves whichever install is
-    // current: after uninstall() and install(), this first listener still runs before page
-    // listeners added in between, which the new record's own filter would follow (Chromium 156
-    // runs a target's listeners in the order they were added, capture or not: measured).
-    const current = active && records.get(pc);
-    if (current && (event.isTrusted || inIce(current))) stopForeignEvent(event);
+    // first"), and a page must see exactly one event per change.
+    if (live(pc, rec) && (event.isTrusted || inIce(rec))) stopForeignEvent(event);
   }, true);
   listen(pc, 'iceconnectionstatechange', function head(event: Event) {
     if (!live(pc, rec) || rec.value === 'closed') return;

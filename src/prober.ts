@@ -71,7 +71,7 @@ export interface Prober {
   /** Called with the connection after each read that settled; never after stop(). */
   onRead: (pc: RTCPeerConnection) => void;
   stopped: boolean;
-  /** The install era it belongs to (see `suspend`). */
+  /** The install era it last planned in (see `suspend`): a timer from an older one ends quietly. */
   era: number;
   /** The read in flight is a promise-form read where the legacy form exists (Chromium 71's hazard). */
   risky: boolean;
@@ -122,6 +122,8 @@ export function createProber(pc: RTCPeerConnection, onRead: (pc: RTCPeerConnecti
  */
 export function plan(p: Prober, need: Need, connected: boolean, key: string): void {
   if (p.stopped) return;
+  // Planned by a live install: a prober from before an uninstall() reads again.
+  p.era = era;
   if (key !== p.key) {
     p.key = key;
     p.since = now();
@@ -160,7 +162,7 @@ export function stop(p: Prober): void {
 
 /** While suspended (after uninstall()) no prober reads; timers that fire then end quietly. */
 let suspended = false;
-/** Counts uninstalls: a prober from before the last one never reads again. */
+/** Counts uninstalls: a prober reads only in the era it last planned in. */
 let era = 0;
 
 /** Suspends (true, at uninstall) or resumes (false, at install) every prober's reads. */
