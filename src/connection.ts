@@ -22,7 +22,7 @@ interface Tracked {
    */
   iceEvent: Event | null;
   /**
-   * While a "disconnected" that Chromium < 75 folded in from DTLS is held (see `refresh`): the ICE
+   * While a "disconnected" that Chromium < 75 folded in from DTLS is held (derive.ts): the ICE
    * state that stands in for it, the one before ("connected", or "checking" mid-handshake).
    */
   held: RTCIceConnectionState | null;

@@ -245,7 +245,7 @@ function runDeferred(p: Prober): void {
 
 /** Stores what a settled read said: the stats memory connection.ts reads. */
 function learn(p: Prober, s: StatsStates, legacy: boolean, confirmed: boolean, samePhase: boolean): void {
-  // Only a held "disconnected" may be overruled by a writable pair (connection.ts `refresh`).
+  // Only a held "disconnected" may be overruled by a writable pair (derive.ts).
   // What ICE is, only from a read of this phase: one started before the ICE event (or a
   // promise-form confirm, which answers DTLS only) would judge a hold by stale facts.
   // An empty legacy report (seen in 71 a few ms after the peer's close_notify) says nothing.
