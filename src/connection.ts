@@ -21,11 +21,6 @@ interface Tracked {
    * last listener runs.
    */
   iceEvent: Event | null;
-  /**
-   * While a "disconnected" that Chromium < 75 folded in from DTLS is held (derive.ts): the ICE
-   * state that stands in for it, the one before ("connected", or "checking" mid-handshake).
-   */
-  held: RTCIceConnectionState | null;
   /** A listener was added during that dispatch; move our last listener behind it afterwards. */
   moveLast: boolean;
   tail: () => void;
@@ -106,7 +101,8 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
     described: !!pc.localDescription && !!pc.remoteDescription,
     folds: (stats.folds = !transports.ice.length && folding()),
     previous: rec.value,
-    held: rec.held,
+    // The ICE state standing in for a held "disconnected" (derive.ts), from the last derivation.
+    held: rec.derived ? rec.derived.held : null,
     stats,
   });
   rec.derived = d;
@@ -114,7 +110,6 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   // Where ICE "connected" said DTLS is up, remember it as the stats would: a close_notify later
   // takes DTLS down again, and that is "closed", not "connecting".
   if (d.dtlsFrom === 'iceConnectionState') markUp(stats);
-  rec.held = d.held;
   stats.exposedDisconnected = d.exposed === 'disconnected';
   stats.folded = !transports.ice.length;
   if (!stats.exposedDisconnected) stats.ice = null;
@@ -174,7 +169,6 @@ function track(pc: RTCPeerConnection): Tracked {
     transports: { dtls: [], ice: [] },
     unwatch: noop,
     iceEvent: null,
-    held: null,
     moveLast: false,
     probe: createProber(pc, update),
     derived: null,

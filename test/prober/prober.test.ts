@@ -37,6 +37,16 @@ async function uncaught(fn: () => Promise<void>): Promise<string[]> {
   return seen;
 }
 
+/** A data-channel pair, pc1 recorded, once pc1 reads "connected". */
+async function connected() {
+  const p = makePair();
+  const r1 = record(p.pc1);
+  p.pc1.createDataChannel('x');
+  await negotiate(p.pc1, p.pc2);
+  await until(() => p.pc1.connectionState === 'connected', 10000, 'connected');
+  return { p, r1 };
+}
+
 describe('the stats prober (ice-only profile)', () => {
   it('a getStats() that throws or rejects neither escapes nor ends tracking; "connected" still comes', async () => {
     const p = makePair();
@@ -60,11 +70,7 @@ describe('the stats prober (ice-only profile)', () => {
 
   it('after a peer leaves, "failed" is still reached while every other getStats() throws', async function () {
     this.timeout(45000);
-    const p = makePair();
-    const r1 = record(p.pc1);
-    p.pc1.createDataChannel('x');
-    await negotiate(p.pc1, p.pc2);
-    await until(() => p.pc1.connectionState === 'connected', 10000, 'connected');
+    const { p, r1 } = await connected();
     const counter = countStats(p.pc1, (n, call) => {
       if (n % 2) throw new TypeError('getStats boom ' + n);
       return call();
@@ -81,11 +87,7 @@ describe('the stats prober (ice-only profile)', () => {
 
   it('install() again after uninstall(): reads start again, and "failed" after the peer left still comes', async function () {
     this.timeout(45000);
-    const p = makePair();
-    const r1 = record(p.pc1);
-    p.pc1.createDataChannel('x');
-    await negotiate(p.pc1, p.pc2);
-    await until(() => p.pc1.connectionState === 'connected', 10000, 'connected');
+    const { p, r1 } = await connected();
     const api = (window as unknown as { RTCConnectionStateShim: { install(): { installed: boolean } } }).RTCConnectionStateShim;
     (globalThis as unknown as Record<symbol, { uninstall(): void }>)[Symbol.for('rtc-connection-state-shim')].uninstall();
     expect(api.install().installed).to.equal(true);
