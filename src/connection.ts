@@ -4,7 +4,7 @@
  * connection object.
  */
 import { derive, type Derivation } from './derive.js';
-import { collectTransports, sameTransports, watchTransports, type TransportSet } from './transports.js';
+import { chromium, collectTransports, folding, remoteCandidates, sameTransports, watchTransports, type TransportSet } from './transports.js';
 import { fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
 import { createProber, deferClose, markUp, plan, stop, suspend, type Prober } from './prober.js';
 
@@ -28,6 +28,8 @@ interface Tracked {
   probe: Prober;
   /** The last derivation (derive.ts): the value and why. */
   derived: Derivation | null;
+  /** The page has handed `addIceCandidate()` a remote candidate (see {@link candidateGiven}). */
+  given: boolean;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
@@ -62,20 +64,6 @@ function isClosed(pc: RTCPeerConnection): boolean {
   return pc.signalingState === 'closed';
 }
 
-/**
- * Whether this engine's `iceConnectionState` folds in DTLS: Chromium before 75 (measured in 71 and
- * 74: a wrong fingerprint keeps it at "checking", a peer's close_notify turns it "disconnected").
- * Chromium (it has `webkitRTCPeerConnection`, Firefox never did) without any RTCIceTransport.
- */
-function folding(): boolean {
-  return chromium() && typeof (globalThis as { RTCIceTransport?: unknown }).RTCIceTransport !== 'function';
-}
-
-/** Chromium: it has `webkitRTCPeerConnection`, which Firefox never had. */
-function chromium(): boolean {
-  return typeof (globalThis as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection === 'function';
-}
-
 /** Re-reads every source and stores the new value; subscribes to new transports. */
 function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   // "closed" is final; it can precede the browser's own closing (see `holdClose`).
@@ -93,13 +81,16 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   }
   const stats = rec.probe;
   const canStat = typeof pc.getStats === 'function';
+  const folds = (stats.folds = !transports.ice.length && folding());
   const d = derive({
     iceTransports: transports.ice.map((t) => t.state),
     iceConnectionState: pc.iceConnectionState,
     dtlsTransports: transports.dtls.map((t) => t.state),
     canStat,
     described: !!pc.localDescription && !!pc.remoteDescription,
-    folds: (stats.folds = !transports.ice.length && folding()),
+    folds,
+    // Whether ICE knows a remote candidate (derive.ts): only asked where the engine folds.
+    remote: !folds || rec.given || remoteCandidates(pc),
     previous: rec.value,
     // The ICE state standing in for a held "disconnected" (derive.ts), from the last derivation.
     held: rec.derived ? rec.derived.held : null,
@@ -172,6 +163,7 @@ function track(pc: RTCPeerConnection): Tracked {
     moveLast: false,
     probe: createProber(pc, update),
     derived: null,
+    given: false,
     tail() {
       // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
       // the connection-state event fires now, in the same task, in the spec's order. A page
@@ -253,6 +245,22 @@ export function snapshot(pc: RTCPeerConnection): { derived: Derivation; transpor
   if (readState(pc) === 'closed') return null;
   const rec = records.get(pc);
   return rec && rec.derived ? { derived: rec.derived, transports: rec.transports } : null;
+}
+
+/**
+ * The page called `addIceCandidate()` with a candidate. Chromium < 75 exposes nothing when the
+ * first remote candidate ends the wait for one (derive.ts): no event, and the remote description
+ * shows it only once the call runs, which waits behind a `setRemoteDescription()` still in
+ * progress (a page relaying candidates from `signalingstatechange` does that), while ICE can be up
+ * 4 ms after the call (measured in 71, with the peer's checks already there). So the candidate
+ * counts from the call, and the value is re-derived at the end of this task, as native 74 moves
+ * from "new" to "connecting".
+ */
+export function candidateGiven(pc: RTCPeerConnection): void {
+  const rec = records.get(pc);
+  if (!rec || rec.given) return;
+  rec.given = true;
+  Promise.resolve().then(() => update(pc));
 }
 
 /** After close(): drop the transport subscriptions at once. */

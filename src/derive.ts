@@ -24,6 +24,12 @@ export interface Sources {
    * RTCIceTransport at all): there, ICE "connected" or "completed" means DTLS is up too.
    */
   folds: boolean;
+  /**
+   * A remote candidate is known: the page handed one to `addIceCandidate()`, or the remote
+   * description lists one. A peer-reflexive one shows only in the stats: a transport in use, so
+   * DTLS "connecting" below.
+   */
+  remote: boolean;
   /** The value before this moment. */
   previous: RTCPeerConnectionState;
   /** The ICE state standing in for a held "disconnected" (see {@link derive}), if any. */
@@ -43,6 +49,8 @@ export type IceSource =
   | 'iceConnectionState'
   /** a folded "disconnected" held while the selected pair stays writable */
   | 'held'
+  /** iceConnectionState says "checking" (Chromium < 75) while no remote candidate is known */
+  | 'no remote candidate'
   | 'getStats()';
 
 /** Where the DTLS states given to the rules came from. */
@@ -87,6 +95,15 @@ export function derive(s: Sources): Derivation {
       iceFrom = 'held';
     }
   }
+  // Chromium < 75 says "checking" as soon as both descriptions are set, before any remote
+  // candidate; its ICE transport is "new" then, and so is native 74's value (webrtc-pc: ICE "new"
+  // while waiting for remote candidates). Measured in 71 and 74: no a=candidate in the remote
+  // description and no candidate pair in the stats until the first one arrives.
+  const waiting = s.folds && exposed === 'checking' && !s.remote;
+  if (waiting) {
+    ice = 'new';
+    iceFrom = 'no remote candidate';
+  }
   let dtls: string[] = s.dtlsTransports.slice();
   let dtlsFrom: DtlsSource = dtls.length ? 'dtls transports' : 'none';
   const dtlsFromStats = !dtls.length && !stats.blind && s.canStat && s.described;
@@ -108,6 +125,8 @@ export function derive(s: Sources): Derivation {
   // A DTLS handshake takes a few round trips; past "connected", a few more reads: the side whose
   // own fingerprint check passed reports DTLS "connected" and then "failed" when the other side's
   // alert arrives (measured in both browsers); nothing but getStats() would show it here.
-  else if (dtlsFromStats && (value === 'connecting' || value === 'connected')) need = 'dtls';
+  // While waiting for remote candidates, the reads look for a peer-reflexive one: a transport
+  // in use, whose DTLS then reads "connecting" (measured in 71: one-way trickle).
+  else if (dtlsFromStats && (value === 'connecting' || value === 'connected' || waiting)) need = 'dtls';
   return { value, ice, iceFrom, dtls, dtlsFrom, need, held, exposed };
 }

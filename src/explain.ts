@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { derive, type Derivation, type IceSource, type Sources } from './derive.js';
-import { collectTransports, transceiversOf, type TransportSet } from './transports.js';
+import { collectTransports, folding, remoteCandidates, transceiversOf, type TransportSet } from './transports.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 
 /** One transport as the explanation lists it. */
@@ -68,14 +68,15 @@ function shimSnapshot(pc: RTCPeerConnection) {
 /** The sources of `pc` now, with what a stats read said (or nothing). */
 function sourcesOf(pc: RTCPeerConnection, set: TransportSet, s: StatsStates | null): Sources {
   const exposedDisconnected = !set.ice.length && pc.iceConnectionState === 'disconnected';
+  const folds = !set.ice.length && folding();
   return {
     iceTransports: set.ice.map((t) => t.state),
     iceConnectionState: pc.iceConnectionState,
     dtlsTransports: set.dtls.map((t) => t.state),
     canStat: typeof pc.getStats === 'function',
     described: !!pc.localDescription && !!pc.remoteDescription,
-    folds: !set.ice.length && typeof (globalThis as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection === 'function' &&
-      typeof (globalThis as { RTCIceTransport?: unknown }).RTCIceTransport !== 'function',
+    folds,
+    remote: !folds || remoteCandidates(pc),
     previous: 'new',
     held: null,
     stats: {
@@ -155,6 +156,7 @@ const ICE_FROM: Record<IceSource, string> = {
   'ice transports': '',
   iceConnectionState: 'iceConnectionState; no ICE transport exposed',
   held: 'iceConnectionState says "disconnected", a DTLS close_notify folded in; the selected pair is still writable',
+  'no remote candidate': 'iceConnectionState says "checking", but no remote candidate is known yet',
   'getStats()': 'getStats(), where iceConnectionState says "disconnected"',
 };
 

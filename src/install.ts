@@ -3,7 +3,7 @@
  * under a global Symbol.for key (shared by every copy of this package on the page), and restores
  * the exact previous property descriptors on uninstall.
  */
-import { closed, ensureTracked, holdClose, keepLast, readState, setActive, snapshot } from './connection.js';
+import { candidateGiven, closed, ensureTracked, holdClose, keepLast, readState, setActive, snapshot } from './connection.js';
 import { getHandler, setHandler } from './events.js';
 
 /** Options for {@link install}. */
@@ -51,6 +51,7 @@ const PATCHED = [
   'createAnswer',
   'setLocalDescription',
   'setRemoteDescription',
+  'addIceCandidate',
   'close',
 ];
 
@@ -167,6 +168,16 @@ export function install(options: InstallOptions = {}): InstallResult {
       define(TRACKING_CALLS[i], method(fn, function (args) {
         ensureTracked(this);
         return fn.apply(this, args);
+      }));
+    }
+    const addCandidate = original('addIceCandidate');
+    if (typeof addCandidate === 'function') {
+      define('addIceCandidate', method(addCandidate, function (args) {
+        ensureTracked(this);
+        const result = addCandidate.apply(this, args);
+        const c = args[0] as RTCIceCandidateInit | null | undefined;
+        if (c && c.candidate) candidateGiven(this);
+        return result;
       }));
     }
     const close = original('close');

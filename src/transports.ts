@@ -9,6 +9,29 @@
  * This file only reads what it is handed; it knows nothing of installing or events.
  */
 
+/**
+ * Whether this engine's `iceConnectionState` folds in DTLS: Chromium before 75 (measured in 71 and
+ * 74: a wrong fingerprint keeps it at "checking", a peer's close_notify turns it "disconnected").
+ * Chromium (it has `webkitRTCPeerConnection`, Firefox never did) without any RTCIceTransport.
+ */
+export function folding(): boolean {
+  return chromium() && typeof (globalThis as { RTCIceTransport?: unknown }).RTCIceTransport !== 'function';
+}
+
+/** Chromium: it has `webkitRTCPeerConnection`, which Firefox never had. */
+export function chromium(): boolean {
+  return typeof (globalThis as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection === 'function';
+}
+
+/**
+ * The remote description lists a candidate. Chromium adds each trickled candidate to it as
+ * `addIceCandidate()` is called (measured in 71 and 74).
+ */
+export function remoteCandidates(pc: RTCPeerConnection): boolean {
+  const d = pc.remoteDescription;
+  return !!d && /\na=candidate:/.test(d.sdp);
+}
+
 /** The transports of one connection at one moment. */
 export interface TransportSet {
   /** Every distinct DTLS transport (with BUNDLE they are all one object). */

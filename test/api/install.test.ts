@@ -49,7 +49,7 @@ describe('install', () => {
       expect(Object.getOwnPropertyNames(pc)).to.deep.equal([]);
       expect(Object.getOwnPropertySymbols(pc)).to.deep.equal([]);
       pc.close();
-      for (const name of ['setLocalDescription', 'setRemoteDescription', 'createOffer', 'createAnswer', 'close', 'addEventListener']) {
+      for (const name of ['setLocalDescription', 'setRemoteDescription', 'createOffer', 'createAnswer', 'addIceCandidate', 'close', 'addEventListener']) {
         const fn = (proto[name] ?? (EventTarget.prototype as unknown as Record<string, Function>)[name]) as Function;
         const orig = before.find(([n]) => n === name)?.[1]?.value ?? (EventTarget.prototype as unknown as Record<string, Function>)[name];
         expect(fn.name, name).to.equal((orig as Function).name);
