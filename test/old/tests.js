@@ -322,7 +322,7 @@
     p.pc1.createDataChannel('x');
     var t0 = performance.now();
     await negotiate(p.pc1, p.pc2, breakFingerprint);
-    await until(function () { return p.pc1.connectionState === 'failed' && p.pc2.connectionState === 'failed'; }, 10000, function () {
+    await until(function () { return p.pc1.connectionState === 'failed' && p.pc2.connectionState === 'failed'; }, 15000, function () {
       return 'failed on both (pc1 ' + r1.listener.join('→') + ', pc2 ' + r2.listener.join('→') + '; ICE ' + p.pc1.iceConnectionState + '/' +
         p.pc2.iceConnectionState + (env.nativeGet ? '; native ' + nativeState(p.pc1) + '/' + nativeState(p.pc2) : '') + ')';
     });
