@@ -1,5 +1,6 @@
 // Bundles the classic-script entry (compiled by tsc into dist/script.js) into one minified IIFE.
 // Target ES2017 throughout: the script must parse in Chromium 71 (no ?., ??, class fields).
+import { copyFileSync } from 'node:fs';
 import terser from '@rollup/plugin-terser';
 
 /** The shim's own record fields (connection.ts, events.ts, prober.ts, stats.ts, schedule.ts). */
@@ -12,7 +13,15 @@ const PRIVATE = new RegExp('^(' + [
   'era', 'off', 'ids',
 ].join('|') + ')$');
 
-export default {
+/** The harness's `.d.ts` as `.d.cts`, for TypeScript consumers that `require()` it. */
+const ctsTypes = {
+  name: 'harness-d-cts',
+  writeBundle() {
+    copyFileSync('dist/harness.d.ts', 'dist/harness.d.cts');
+  },
+};
+
+const script = {
   input: 'dist/script.js',
   output: {
     file: 'dist/rtc-connection-state-shim.min.js',
@@ -33,3 +42,14 @@ export default {
     ],
   },
 };
+
+// The harness runs in Node, where a CommonJS config (Playwright, Jest) may `require()` it: Node
+// before 20.19 / 22.12 cannot require an ES module, so it also ships as CommonJS.
+const harnessCjs = {
+  input: 'dist/harness.js',
+  external: ['node:fs', 'node:url'],
+  output: { file: 'dist/harness.cjs', format: 'cjs', exports: 'named' },
+  plugins: [ctsTypes],
+};
+
+export default [script, harnessCjs];

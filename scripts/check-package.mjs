@@ -51,9 +51,11 @@ try {
     if (messages.length) throw new Error(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`).join('\n'));
   });
 
-  await step('are the types wrong (attw, profile esm-only)', () => {
+  // Every resolution mode, CommonJS included; only the browser entries' being ESM is allowed
+  // (a CommonJS consumer gets the harness and the script's path, README "Packaging").
+  await step('are the types wrong (attw, every resolution mode; ESM-only browser entries allowed)', () => {
     try {
-      npm(['exec', '--', 'attw', tarball, '--profile', 'esm-only', '--format', 'table-flipped'], ROOT);
+      npm(['exec', '--', 'attw', tarball, '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'], ROOT);
     } catch (e) {
       throw new Error(`${e.stdout || ''}${e.stderr || ''}`);
     }
@@ -79,6 +81,68 @@ try {
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: scratch, encoding: 'utf8' }));
     const want = { main: 'function', installed: false, reason: 'no RTCPeerConnection here', watch: 'function', scriptGlobal: 'undefined', explain: 'function', harness: true, script: true, rules: 'connecting' };
     if (JSON.stringify(out) !== JSON.stringify(want)) throw new Error(`got ${JSON.stringify(out)}`);
+  });
+
+  await step('a CommonJS consumer in Node without require(esm): require() the harness, require.resolve() the script', () => {
+    writeFileSync(join(scratch, 'consumer.cjs'), `
+      const { existsSync } = require('node:fs');
+      const h = require('rtc-connection-state-shim/harness');
+      const script = require.resolve('rtc-connection-state-shim/script');
+      let fn;
+      try { fn = typeof require('rtc-connection-state-shim/fn').watch; } catch (e) { fn = e.code; }
+      console.log(JSON.stringify({ initScript: h.initScript({ force: true }).length > 1000, scriptPath: existsSync(h.scriptPath),
+        same: h.scriptPath === script, html: h.testRunnerHtml()('x.js').includes('<script type="module" src="x.js">'), fn }));`);
+    // As in Node before 20.19 / 22.12, which cannot require() an ES module.
+    const out = JSON.parse(execFileSync(process.execPath, ['--no-experimental-require-module', 'consumer.cjs'], { cwd: scratch, encoding: 'utf8' }));
+    const { fn, ...rest } = out;
+    if (JSON.stringify(rest) !== JSON.stringify({ initScript: true, scriptPath: true, same: true, html: true })) throw new Error(JSON.stringify(out));
+    // The browser entries are ES modules: require() loads them only where Node can require ESM.
+    return `Node ${process.version} without require(esm): require('rtc-connection-state-shim/fn') gives ${fn === 'function' ? 'the module' : fn}`;
+  });
+
+  await step('TypeScript consumers type-check: node10, node16 (ESM and CommonJS), bundler', () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const esm = `/// <reference types="rtc-connection-state-shim/script" />
+import { install, watch, type Watcher } from 'rtc-connection-state-shim/fn';
+import { explain } from 'rtc-connection-state-shim/explain';
+import { initScript, scriptPath } from 'rtc-connection-state-shim/harness';
+declare const pc: RTCPeerConnection;
+export const w: Watcher = watch(pc, (s) => { const state: RTCPeerConnectionState = s; return state; });
+export const reason: string = install({ force: true }).reason;
+export const why: Promise<{ value: RTCPeerConnectionState | undefined }> = explain(pc);
+export const code: string = initScript({ force: true }) + scriptPath;
+// The script's global, typed by the reference above.
+export const g: boolean | undefined = globalThis.RTCConnectionStateShim?.isInstalled();
+// @ts-expect-error: not a connection state
+export const bad: RTCPeerConnectionState = 'nope';
+`;
+    const cjs = `import { initScript, scriptPath } from 'rtc-connection-state-shim/harness';
+export const code: string = initScript({ force: true }) + scriptPath;
+`;
+    const modes = [
+      { name: 'node10', module: 'commonjs', resolution: 'node10', type: 'commonjs', file: 'consumer.ts', code: esm },
+      { name: 'node16-esm', module: 'node16', resolution: 'node16', type: 'module', file: 'consumer.ts', code: esm },
+      { name: 'node16-cjs', module: 'node16', resolution: 'node16', type: 'commonjs', file: 'consumer.ts', code: cjs },
+      { name: 'bundler', module: 'esnext', resolution: 'bundler', type: 'module', file: 'consumer.ts', code: esm },
+    ];
+    const failed = [];
+    for (const m of modes) {
+      const dir = join(scratch, 'ts-' + m.name);
+      execFileSync('mkdir', ['-p', dir]);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, type: m.type }));
+      writeFileSync(join(dir, m.file), m.code);
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
+        strict: true, noEmit: true, target: 'ES2020', lib: ['ES2020', 'DOM'], types: [],
+        module: m.module, moduleResolution: m.resolution, skipLibCheck: false,
+      }, files: [m.file] }));
+      try {
+        execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        failed.push(`${m.name}: ${(e.stdout || '') + (e.stderr || '')}`);
+      }
+    }
+    if (failed.length) throw new Error(failed.join('\n'));
+    return modes.map((m) => m.name).join(', ') + ': no errors';
   });
 
   await step('installed from the tarball, in Chromium: the script from node_modules installs and connects', async () => {
