@@ -13,6 +13,7 @@
 //           after uninstall(), a getStats() that throws or rejects
 //   adapter-before / adapter-after  webrtc-adapter's build loaded before / after the shim's script
 //   recipe-wtr  the page users get from rtc-connection-state-shim/harness testRunnerHtml({ force: true })
+//   recipe-wtr-profile  the same with testRunnerHtml({ profile: 'no-ice-transports' })
 //   conformance-<profile>  the differential corpus (test/conformance) in script mode, with the
 //           browser cut down to a profile first (see PROFILES); results go to results/
 // Every shim group keeps the browser's native getter in window.__shimTest.nativeGet (the oracle).
@@ -29,7 +30,7 @@ const harness = existsSync(new URL('./dist/harness.js', import.meta.url)) ? awai
 
 // The older browsers the shim exists for, simulated by deleting what they lacked (on top of
 // connectionState and its handler). Each entry: [interface, property].
-const PROFILES = {
+export const PROFILES = {
   modern: [],
   // Firefox 82–112: DTLS transports on senders and receivers, but no pc.sctp, no
   // RTCDtlsTransport.iceTransport and no RTCIceTransport state.
@@ -123,7 +124,10 @@ export default {
     group('reliability', 'test/reliability/**/*.test.ts', 'script'),
     group('prober', 'test/prober/**/*.test.ts', 'script', 'ice-only'),
     group('ponyfill', 'test/ponyfill/**/*.test.ts', 'ponyfill', 'ice-only'),
-    ...(harness ? [{ name: 'recipe-wtr', files: 'test/recipes/**/*.test.ts', testRunnerHtml: harness.testRunnerHtml({ force: true }) }] : []),
+    ...(harness ? [
+      { name: 'recipe-wtr', files: 'test/recipes/wtr.test.ts', testRunnerHtml: harness.testRunnerHtml({ force: true }) },
+      { name: 'recipe-wtr-profile', files: 'test/recipes/profile.test.ts', testRunnerHtml: harness.testRunnerHtml({ profile: 'no-ice-transports' }) },
+    ] : []),
     group('adapter-before', 'test/adapter/**/*.test.ts'),
     group('adapter-after', 'test/adapter/**/*.test.ts'),
     ...Object.keys(PROFILES).map((p) => group(`conformance-${p}`, 'test/conformance/**/*.test.ts', 'script', p)),

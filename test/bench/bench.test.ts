@@ -4,6 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { install } from '../../dist/fn.js';
 import { closeAll, makePair, negotiate, unbundle, until } from '../helpers/loopback.js';
+import { mainThread } from './main-thread.js';
 
 const nativeGet = Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'connectionState')!.get!;
 const addRaw = EventTarget.prototype.addEventListener;
@@ -177,6 +178,7 @@ it('bench', async function () {
     overhead: await overhead(),
     recompute: await recompute(),
     latency: await latency(),
+    mainThread: await mainThread(),
   };
   await executeServerCommand('bench-result', result);
 });

@@ -25,3 +25,16 @@ export async function connectInPage() {
     events,
   };
 }
+
+// For page.evaluate() from Node: which of a profile's deletions the page shows (harness
+// PROFILES), so a recipe test can check the cut was made before the page's code ran.
+export function profileInPage() {
+  const has = (i, p) => !!window[i] && p in window[i].prototype;
+  return {
+    connectionState: has('RTCPeerConnection', 'connectionState') && !!Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'connectionState'),
+    sctp: has('RTCPeerConnection', 'sctp'),
+    iceTransport: has('RTCDtlsTransport', 'iceTransport'),
+    iceState: has('RTCIceTransport', 'state'),
+    senderTransport: has('RTCRtpSender', 'transport'),
+  };
+}

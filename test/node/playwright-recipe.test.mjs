@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { initScript, scriptPath } from '../../dist/harness.js';
 import { browserPaths } from '../browsers.mjs';
 import { serve } from '../../scripts/static-server.mjs';
-import { connectInPage } from '../helpers/page-connect.mjs';
+import { connectInPage, profileInPage } from '../helpers/page-connect.mjs';
 
 const exe = browserPaths().chromium;
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -44,6 +44,29 @@ test('Playwright recipe: addInitScript', { skip: exe ? false : 'no Chromium foun
         assert.deepEqual(await connect(page), { installed: true, forced: true, events: ['connecting', 'connected'] });
       }
       await context.close();
+    });
+    await t.test('context.addInitScript({ content: initScript({ profile: "no-transports" }) }): as in Chrome < 72', async () => {
+      const context = await browser.newContext();
+      await context.addInitScript({ content: initScript({ profile: 'no-transports' }) });
+      const page = await context.newPage();
+      await page.goto(url);
+      // connectionState is there again: the shim's, installed without force.
+      assert.deepEqual(await page.evaluate(profileInPage),
+        { connectionState: true, sctp: false, iceTransport: false, iceState: false, senderTransport: false });
+      assert.deepEqual(await connect(page), { installed: true, forced: true, events: ['connecting', 'connected'] });
+      await context.close();
+    });
+    await t.test('page.addInitScript({ content: initScript({ profile: "no-ice-transports" }) }): as in Firefox 82–112', async () => {
+      const page = await browser.newPage();
+      await page.addInitScript({ content: initScript({ profile: 'no-ice-transports' }) });
+      await page.goto(url);
+      assert.deepEqual(await page.evaluate(profileInPage),
+        { connectionState: true, sctp: false, iceTransport: false, iceState: false, senderTransport: true });
+      assert.deepEqual(await connect(page), { installed: true, forced: true, events: ['connecting', 'connected'] });
+      await page.close();
+    });
+    await t.test('an unknown profile name throws, naming the known ones', () => {
+      assert.throws(() => initScript({ profile: 'firefox-102' }), /unknown profile "firefox-102" \(known: no-connection-state, no-ice-transports, no-transports\)/);
     });
   } finally {
     await browser.close();
