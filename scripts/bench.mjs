@@ -106,7 +106,7 @@ for (const b of browsers) for (const m of b.mainThread) out(`| ${b.browser} | ${
 out();
 out('## 4. One recomputation, by number of transports');
 out();
-out('Pairs with 1, 10 and 50 audio transceivers and no BUNDLE. Each `signalingstatechange` dispatched on the');
+out('Pairs with 1, 10 and 25 audio transceivers (50 crash Firefox ESR 153 here) and no BUNDLE. Each `signalingstatechange` dispatched on the');
 out('connection makes the shim re-read every transport and apply the rules; the time per dispatch with the shim');
 out('uninstalled (its listeners return at once) is subtracted. Medians of 5 × 5,000 dispatches.');
 out();

@@ -85,7 +85,9 @@ function dispatchCost(pc: RTCPeerConnection, rounds: number): number {
 
 async function recompute() {
   const out: Array<{ transports: number; dtls: number; microseconds: number; perTransport: number }> = [];
-  for (const n of [1, 10, 50]) {
+  // 50 unbundled transports crash Firefox ESR 153 here (the browser disconnects; also at the
+  // commit before watch() was added), so 25 at most.
+  for (const n of [1, 10, 25]) {
     const r = install({ force: true });
     try {
       const pc = await pairWith(n);
