@@ -72,7 +72,7 @@ function isClosed(pc: RTCPeerConnection): boolean {
 
 /** Re-reads every source and stores the new value; subscribes to new transports. */
 function refresh(pc: RTCPeerConnection, rec: Tracked): void {
-  // "closed" is final; it can precede the browser's own closing (see `holdClose`).
+  // "closed" is final; it can precede the browser's own closing (see `closeSafely`).
   if (isClosed(pc) || rec.value === 'closed') {
     finish(rec);
     return;
@@ -271,11 +271,22 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
 }
 
 /**
- * Before close(): in Chromium 71 the real close() must wait for a promise-form getStats() in
- * flight (prober.ts `deferClose`). Then the connection reads "closed" and fires nothing from now
- * on, and `run` (the browser's close()) runs when that read settles. Returns whether it waits.
+ * Closes `pc` by `run` (the browser's close()), the safe way: in Chromium 71 the real close() must
+ * wait for a promise-form getStats() in flight (prober.ts `deferClose`). Then the connection reads
+ * "closed" and fires nothing from now on, and `run` runs when that read settles. Otherwise `run`
+ * runs now and the transport subscriptions are dropped. Returns what `run` returned, if it ran.
+ * Serves the installed `close()` (install.ts) and `watch().close()` (watch.ts).
  */
-export function holdClose(pc: RTCPeerConnection, run: () => void): boolean {
+export function closeSafely(pc: RTCPeerConnection, run: () => unknown): unknown {
+  if (holdClose(pc, run)) return undefined;
+  const result = run();
+  const rec = records.get(pc);
+  if (rec && isClosed(pc)) finish(rec);
+  return result;
+}
+
+/** Whether `run` waits for the read in flight (see {@link closeSafely}); if so, `pc` is finished. */
+function holdClose(pc: RTCPeerConnection, run: () => unknown): boolean {
   const rec = records.get(pc);
   if (!rec) return false;
   // A second close() while the first is held back is held back too (it would deadlock as well).
@@ -309,12 +320,6 @@ export function candidateGiven(pc: RTCPeerConnection): void {
   if (!rec || rec.given) return;
   rec.given = true;
   Promise.resolve().then(() => update(pc));
-}
-
-/** After close(): drop the transport subscriptions at once. */
-export function closed(pc: RTCPeerConnection): void {
-  const rec = records.get(pc);
-  if (rec && isClosed(pc)) finish(rec);
 }
 
 /**

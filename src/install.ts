@@ -3,7 +3,7 @@
  * under a global Symbol.for key (shared by every copy of this package on the page), and restores
  * the exact previous property descriptors on uninstall.
  */
-import { candidateGiven, closed, ensureTracked, holdClose, keepLast, readState, setActive, snapshot } from './connection.js';
+import { candidateGiven, closeSafely, ensureTracked, keepLast, readState, setActive, snapshot } from './connection.js';
 import { getHandler, setHandler } from './events.js';
 
 /** Options for {@link install}. */
@@ -55,8 +55,8 @@ const PATCHED = [
   'close',
 ];
 
-/** Negotiation calls after which a connection created before install() is tracked. */
-const TRACKING_CALLS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription'];
+/** Calls after which a connection created before install() is tracked. */
+const TRACKING_CALLS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'];
 
 function skipped(reason: string): InstallResult {
   return { installed: false, reason, uninstall() {} };
@@ -163,31 +163,23 @@ export function install(options: InstallOptions = {}): InstallResult {
       return result;
     }));
     for (let i = 0; i < TRACKING_CALLS.length; i++) {
-      const fn = original(TRACKING_CALLS[i]);
+      const name = TRACKING_CALLS[i];
+      const fn = original(name);
       if (typeof fn !== 'function') continue;
-      define(TRACKING_CALLS[i], method(fn, function (args) {
+      define(name, method(fn, function (args) {
         ensureTracked(this);
-        return fn.apply(this, args);
-      }));
-    }
-    const addCandidate = original('addIceCandidate');
-    if (typeof addCandidate === 'function') {
-      define('addIceCandidate', method(addCandidate, function (args) {
-        ensureTracked(this);
-        const result = addCandidate.apply(this, args);
+        const result = fn.apply(this, args);
+        // A remote candidate handed over: see connection.ts `candidateGiven`.
         const c = args[0] as RTCIceCandidateInit | null | undefined;
-        if (c && c.candidate) candidateGiven(this);
+        if (name === 'addIceCandidate' && c && c.candidate) candidateGiven(this);
         return result;
       }));
     }
     const close = original('close');
     define('close', method(close, function (args) {
       // Chromium 71 can deadlock in close() while the shim's promise-form getStats() is in
-      // flight: then the real close() follows when that read settles (connection.ts holdClose).
-      if (holdClose(this, () => close.apply(this, args))) return undefined;
-      const result = close.apply(this, args);
-      closed(this);
-      return result;
+      // flight: then the real close() follows when that read settles (connection.ts closeSafely).
+      return closeSafely(this, () => close.apply(this, args));
     }));
   } catch (e) {
     try {

@@ -3,7 +3,7 @@
  * cannot change their users' `RTCPeerConnection.prototype`. The same machinery as the installed
  * shim (connection.ts): the same sources, rules, stats path and event order, one implementation.
  */
-import { closed, follow, holdClose, peekState } from './connection.js';
+import { closeSafely, follow, peekState } from './connection.js';
 
 /** Options for {@link watch}. */
 export interface WatchOptions {
@@ -80,9 +80,7 @@ export function watch(
       end();
     },
     close() {
-      if (holdClose(pc, () => pc.close())) return;
-      pc.close();
-      closed(pc);
+      closeSafely(pc, () => pc.close());
     },
   };
 }
