@@ -69,13 +69,15 @@
     opened.push(pc1, pc2);
     return { pc1: pc1, pc2: pc2 };
   }
-  async function negotiate(pc1, pc2, editAnswer) {
+  // `editAnswer` changes the answer pc1 applies; with `both`, the answer pc2 applies too.
+  async function negotiate(pc1, pc2, editAnswer, both) {
     var offer = await pc1.createOffer();
     await pc1.setLocalDescription(offer);
     await pc2.setRemoteDescription(offer);
     var answer = await pc2.createAnswer();
-    await pc2.setLocalDescription(answer);
-    await pc1.setRemoteDescription({ type: 'answer', sdp: editAnswer ? editAnswer(answer.sdp) : answer.sdp });
+    var sdp = editAnswer ? editAnswer(answer.sdp) : answer.sdp;
+    await pc2.setLocalDescription(both ? { type: 'answer', sdp: sdp } : answer);
+    await pc1.setRemoteDescription({ type: 'answer', sdp: sdp });
   }
   function breakFingerprint(sdp) {
     return sdp.replace(/(a=fingerprint:\S+ )([0-9A-F])/gi, function (m, head, digit) {
@@ -224,9 +226,12 @@
     unlikeWatch: 'its reads race the close_notify',
   });
 
-  // Candidates held back until `release()`; after it they flow at once. `to1`/`to2`: whether
-  // candidates reach pc1/pc2 at all.
-  function trickle(pc1, pc2, to1, to2) {
+  // A pair whose candidates are held back until `release()`, after which they flow at once.
+  // `to1`/`to2`: whether candidates reach pc1/pc2 at all.
+  function trickle(to1, to2) {
+    var pc1 = new RTCPeerConnection(config);
+    var pc2 = new RTCPeerConnection(config);
+    opened.push(pc1, pc2);
     var held = [[], []];
     var released = false;
     function hook(from, to, box, allowed) {
@@ -238,21 +243,20 @@
     }
     hook(pc2, pc1, held[0], to1);
     hook(pc1, pc2, held[1], to2);
-    return function release() {
+    return { pc1: pc1, pc2: pc2, release: function () {
       released = true;
       held[0].forEach(function (c) { pc1.addIceCandidate(c).catch(function () {}); });
       held[1].forEach(function (c) { pc2.addIceCandidate(c).catch(function () {}); });
-    };
+    } };
   }
 
   // Chromium 71–74 say iceConnectionState "checking" as soon as both descriptions are set;
   // native 74 (and the spec: ICE "new" while waiting for remote candidates) says "new" until the
   // first remote candidate. A slow-trickle call sees that moment every time.
   test('slow trickle: "new" until the first remote candidate, then connecting → connected', async function () {
-    var pc1 = new RTCPeerConnection(config);
-    var pc2 = new RTCPeerConnection(config);
-    opened.push(pc1, pc2);
-    var release = trickle(pc1, pc2, true, true);
+    var t = trickle(true, true);
+    var pc1 = t.pc1;
+    var pc2 = t.pc2;
     var r1 = record(pc1);
     var n1 = sampleNative(pc1);
     pc1.createDataChannel('x');
@@ -261,7 +265,7 @@
     var waiting = pc1.connectionState;
     var ice = pc1.iceConnectionState;
     var nativeWaiting = nativeState(pc1);
-    release();
+    t.release();
     await until(function () { return pc1.connectionState === 'connected' && pc2.connectionState === 'connected'; }, 10000, 'connected');
     await sleep(200);
     n1.stop();
@@ -279,17 +283,16 @@
 
   // Only pc2 gets candidates: pc1 learns the peer's address from its checks (a peer-reflexive
   // candidate) with nothing in its remote description. With a wrong fingerprint pc1's ICE stays
-  // "checking" (71–74 fold DTLS in): only the stats' candidate pair shows the wait is over, and
-  // "failed" must still come.
+  // "checking" (71–74 fold DTLS in): only the stats show the wait is over (a transport in use),
+  // and "failed" must still come.
   test('one-way trickle, wrong fingerprint: the peer-reflexive candidate ends the wait, "failed" comes', async function () {
-    var pc1 = new RTCPeerConnection(config);
-    var pc2 = new RTCPeerConnection(config);
-    opened.push(pc1, pc2);
-    var release = trickle(pc1, pc2, false, true);
+    var t = trickle(false, true);
+    var pc1 = t.pc1;
+    var pc2 = t.pc2;
     var r1 = record(pc1);
     pc1.createDataChannel('x');
     await negotiate(pc1, pc2, breakFingerprint);
-    release();
+    t.release();
     await until(function () { return pc1.connectionState === 'failed'; }, 10000, function () { return 'failed, value ' + pc1.connectionState + ', ICE ' + pc1.iceConnectionState; });
     await sleep(100);
     this.note = 'shim ' + r1.listener.join('→') + '; ICE ' + pc1.iceConnectionState + (env.nativeGet ? '; native ' + nativeState(pc1) : '');
@@ -312,13 +315,7 @@
         p.pc2.close();
       }
     });
-    var offer = await p.pc1.createOffer();
-    await p.pc1.setLocalDescription(offer);
-    await p.pc2.setRemoteDescription(offer);
-    var answer = await p.pc2.createAnswer();
-    var sdp = answer.sdp.replace(/a=setup:active/g, 'a=setup:passive');
-    await p.pc2.setLocalDescription({ type: 'answer', sdp: sdp });
-    await p.pc1.setRemoteDescription({ type: 'answer', sdp: sdp });
+    await negotiate(p.pc1, p.pc2, function (sdp) { return sdp.replace(/a=setup:active/g, 'a=setup:passive'); }, true);
     await sleep(1500);
     n1.stop();
     this.note = 'pc1 read "' + closedAt + '" at the close; shim ' + r1.listener.join('→') + (env.nativeGet ? '; native ' + n1.seq.join('→') : '') + '; ICE ' + p.pc1.iceConnectionState;
