@@ -3,7 +3,7 @@
  * subscriptions that keep both up to date. Per-connection state lives in a WeakMap, never on the
  * connection object.
  */
-import { derive, type Derivation } from './derive.js';
+import { derive, DTLS_FROM_ICE, type Derivation } from './derive.js';
 import { chromium, collectTransports, folding, remoteCandidates, sameTransports, watchTransports, type TransportSet } from './transports.js';
 import { fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
 import { createProber, deferClose, markUp, plan, stop, suspend, type Prober } from './prober.js';
@@ -106,10 +106,10 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   rec.value = d.value;
   // Where ICE "connected" said DTLS is up, remember it as the stats would: a close_notify later
   // takes DTLS down again, and that is "closed", not "connecting".
-  if (d.dtlsFrom === 'iceConnectionState') markUp(stats);
+  if (d.dtlsFrom === DTLS_FROM_ICE) markUp(stats);
   stats.exposedDisconnected = d.exposed === 'disconnected';
   stats.folded = !transports.ice.length;
-  if (!stats.exposedDisconnected) stats.ice = null;
+  if (!stats.exposedDisconnected) stats.ice = undefined;
   // A new phase (schedule.ts) whenever the need, the value or what the browser exposes changes.
   plan(stats, d.need, d.value === 'connected', d.need + d.value + d.exposed + transports.dtls.length);
 }

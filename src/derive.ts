@@ -34,27 +34,31 @@ export interface Sources {
   previous: RTCPeerConnectionState;
   /** The ICE state standing in for a held "disconnected" (see {@link derive}), if any. */
   held: RTCIceConnectionState | null;
-  /** The prober's memory (prober.ts): what the last reads said, null where not read. */
+  /** The prober's memory (prober.ts): what the last reads said, undefined where not read. */
   stats: {
-    ice: RTCIceConnectionState | null;
-    dtls: readonly string[] | null;
-    blind: boolean;
-    legacy: boolean | null;
+    ice?: RTCIceConnectionState;
+    dtls?: readonly string[];
+    blind?: boolean;
+    legacy?: boolean;
   };
 }
 
-/** Where the ICE state given to the rules came from. */
-export type IceSource =
-  | 'ice transports'
-  | 'iceConnectionState'
-  /** a folded "disconnected" held while the selected pair stays writable */
-  | 'held'
-  /** iceConnectionState says "checking" (Chromium < 75) while no remote candidate is known */
-  | 'no remote candidate'
-  | 'getStats()';
+/**
+ * Where the ICE state given to the rules came from, as a code (explain.ts names them; the
+ * self-installing script carries no names): the ICE transports; `iceConnectionState`; a folded
+ * "disconnected" held while the selected pair stays writable; `iceConnectionState` "checking"
+ * (Chromium < 75) while no remote candidate is known; `getStats()`.
+ */
+export const ICE_TRANSPORTS = 0, ICE_CONNECTION_STATE = 1, HELD = 2, NO_REMOTE_CANDIDATE = 3, ICE_STATS = 4;
+export type IceSource = 0 | 1 | 2 | 3 | 4;
 
-/** Where the DTLS states given to the rules came from. */
-export type DtlsSource = 'dtls transports' | 'getStats()' | 'iceConnectionState' | 'not seen yet' | 'none';
+/**
+ * Where the DTLS states given to the rules came from, as a code: the DTLS transports; `getStats()`;
+ * `iceConnectionState` (where it folds in DTLS); not seen yet (ICE is up, the stats have not
+ * spoken); none (no DTLS transport exposed, and no stats to ask).
+ */
+export const DTLS_TRANSPORTS = 0, DTLS_STATS = 1, DTLS_FROM_ICE = 2, NOT_SEEN = 3, NO_DTLS = 4;
+export type DtlsSource = 0 | 1 | 2 | 3 | 4;
 
 export interface Derivation {
   value: RTCPeerConnectionState;
@@ -75,7 +79,7 @@ export function derive(s: Sources): Derivation {
   const folded = !s.iceTransports.length;
   const exposed = folded ? s.iceConnectionState : aggregateIceState(s.iceTransports);
   let ice = exposed;
-  let iceFrom: IceSource = folded ? 'iceConnectionState' : 'ice transports';
+  let iceFrom: IceSource = folded ? ICE_CONNECTION_STATE : ICE_TRANSPORTS;
   const stats = s.stats;
   // Chromium < 75 folds DTLS into iceConnectionState (stats.ts): with no ICE transport to read, a
   // "disconnected" is held at the value before ("connected", or "connecting" as ICE "checking"
@@ -88,11 +92,11 @@ export function derive(s: Sources): Derivation {
       // "connected" from the stats only ever answers a hold (prober.ts): the held state stands.
       held = s.held;
       ice = stats.ice === 'connected' && held ? held : stats.ice;
-      iceFrom = stats.ice === 'connected' && held ? 'held' : 'getStats()';
+      iceFrom = stats.ice === 'connected' && held ? HELD : ICE_STATS;
     } else if (s.canStat && folded && (s.previous === 'connected' || s.previous === 'connecting') && stats.legacy !== false) {
       hold = true;
       ice = held = s.held || (s.previous === 'connected' ? 'connected' : 'checking');
-      iceFrom = 'held';
+      iceFrom = HELD;
     }
   }
   // Chromium < 75 says "checking" as soon as both descriptions are set, before any remote
@@ -102,19 +106,19 @@ export function derive(s: Sources): Derivation {
   const waiting = s.folds && exposed === 'checking' && !s.remote;
   if (waiting) {
     ice = 'new';
-    iceFrom = 'no remote candidate';
+    iceFrom = NO_REMOTE_CANDIDATE;
   }
   let dtls: string[] = s.dtlsTransports.slice();
-  let dtlsFrom: DtlsSource = dtls.length ? 'dtls transports' : 'none';
+  let dtlsFrom: DtlsSource = dtls.length ? DTLS_TRANSPORTS : NO_DTLS;
   const dtlsFromStats = !dtls.length && !stats.blind && s.canStat && s.described;
   if (dtlsFromStats) {
     // No DTLS transport in sight: until getStats() has spoken, an ICE connection is not a DTLS
     // one (webrtc-adapter's mistake); hold "connecting" rather than report "connected" early.
     dtls = stats.dtls ? stats.dtls.slice() : ice === 'connected' || ice === 'completed' ? ['connecting'] : [];
-    dtlsFrom = stats.dtls ? 'getStats()' : 'not seen yet';
+    dtlsFrom = stats.dtls ? DTLS_STATS : NOT_SEEN;
     if (s.folds && (exposed === 'connected' || exposed === 'completed')) {
       dtls = ['connected'];
-      dtlsFrom = 'iceConnectionState';
+      dtlsFrom = DTLS_FROM_ICE;
     }
   }
   const value = computeConnectionState({ closed: false, ice, dtls: dtls as RTCDtlsTransportState[] });

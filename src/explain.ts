@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { derive, type Derivation, type IceSource, type Sources } from './derive.js';
+import { derive, DTLS_TRANSPORTS, ICE_STATS, ICE_TRANSPORTS, DTLS_STATS, ICE_CONNECTION_STATE, NO_DTLS, type Derivation, type Sources } from './derive.js';
 import { collectTransports, folding, remoteCandidates, transceiversOf, type TransportSet } from './transports.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 
@@ -23,6 +23,22 @@ export interface TransportReport {
   carries: string[];
 }
 
+/**
+ * Where the ICE state the rules used came from: the ICE transports; `iceConnectionState` (no ICE
+ * transport exposed); "held" (a "disconnected" that Chromium < 75 folded in from a DTLS
+ * close_notify, held while the selected pair stays writable); "no remote candidate"
+ * (`iceConnectionState` says "checking" in Chromium < 75, but no remote candidate is known yet);
+ * `getStats()` (where `iceConnectionState` says "disconnected").
+ */
+export type IceSource = 'ice transports' | 'iceConnectionState' | 'held' | 'no remote candidate' | 'getStats()';
+
+/** Where the DTLS states the rules used came from ("not seen yet": ICE is up, the stats have not spoken). */
+export type DtlsSource = 'dtls transports' | 'getStats()' | 'iceConnectionState' | 'not seen yet' | 'none';
+
+/** derive.ts's codes, named (in the order of its constants). */
+const ICE_SOURCES: IceSource[] = ['ice transports', 'iceConnectionState', 'held', 'no remote candidate', 'getStats()'];
+const DTLS_SOURCES: DtlsSource[] = ['dtls transports', 'getStats()', 'iceConnectionState', 'not seen yet', 'none'];
+
 /** Why `connectionState` is what it is. */
 export interface Explanation {
   /** What `pc.connectionState` reads now (the shim's value, or the browser's). */
@@ -34,7 +50,7 @@ export interface Explanation {
   /** The ICE state the rules used, and where it came from. */
   ice: { state: RTCIceConnectionState; source: IceSource };
   /** Where the DTLS states the rules used came from. */
-  dtlsSource: Derivation['dtlsFrom'];
+  dtlsSource: DtlsSource;
   transports: TransportReport[];
   /** The `getStats()` states the rules used, where they were read: the last resort for hidden transports. */
   stats?: { ice: string[]; dtls: string[] };
@@ -80,11 +96,11 @@ function sourcesOf(pc: RTCPeerConnection, set: TransportSet, s: StatsStates | nu
     previous: 'new',
     held: null,
     stats: {
-      ice: s && exposedDisconnected ? iceFromStats(s, false, false) : null,
+      ice: s && exposedDisconnected ? iceFromStats(s, false, false) : undefined,
       // The legacy form says only "up" (connected) or not (stats.ts).
-      dtls: s && s.dtls.length ? s.dtls.map((d) => d === '?' || d === '' ? 'connecting' : d) : null,
+      dtls: s && s.dtls.length ? s.dtls.map((d) => d === '?' || d === '' ? 'connecting' : d) : undefined,
       blind: !!s && !s.dtls.length && !s.legacy,
-      legacy: s ? s.legacy : null,
+      legacy: s ? s.legacy : undefined,
     },
   };
 }
@@ -112,10 +128,10 @@ function describeAll(pc: RTCPeerConnection, read: StatsStates | null): Explanati
     transports.push({ index: i + 1, kind: 'ice', state: t.state, carries: owner ? carriers(pc, owner) : [] });
   });
   const ice = d.ice;
-  const iceText = 'ICE is "' + ice + '"' + (d.iceFrom === 'ice transports' ? '' : ' (' + ICE_FROM[d.iceFrom] + ')');
+  const iceText = 'ICE is "' + ice + '"' + (d.iceFrom === ICE_TRANSPORTS ? '' : ' (' + ICE_FROM[d.iceFrom] + ')');
   const dtlsReports = transports.filter((t) => t.kind === 'dtls');
   const first = (state: (s: string) => boolean) => dtlsReports.filter((t) => state(t.state))[0];
-  const dtlsFrom = d.dtlsFrom === 'dtls transports' ? 'exposed' : d.dtlsFrom;
+  const dtlsFrom = d.dtlsFrom === DTLS_TRANSPORTS ? 'exposed' : DTLS_SOURCES[d.dtlsFrom];
   let reason: string;
   if (computed === 'closed') {
     reason = 'closed: close() was called';
@@ -140,25 +156,26 @@ function describeAll(pc: RTCPeerConnection, read: StatsStates | null): Explanati
     value: pc.connectionState,
     computed,
     reason,
-    ice: { state: closed ? 'closed' : ice, source: d.iceFrom },
-    dtlsSource: d.dtlsFrom,
+    ice: { state: closed ? 'closed' : ice, source: ICE_SOURCES[d.iceFrom] },
+    dtlsSource: DTLS_SOURCES[d.dtlsFrom],
     transports,
   };
-  if (d.dtlsFrom === 'getStats()' || d.iceFrom === 'getStats()') out.stats = { ice: d.iceFrom === 'getStats()' ? [d.ice] : [], dtls: d.dtls };
+  if (d.dtlsFrom === DTLS_STATS || d.iceFrom === ICE_STATS) out.stats = { ice: d.iceFrom === ICE_STATS ? [d.ice] : [], dtls: d.dtls };
   return out;
 }
 
 const CLOSED: Derivation = {
-  value: 'closed', ice: 'closed', iceFrom: 'iceConnectionState', dtls: [], dtlsFrom: 'none', need: 'none', held: null, exposed: 'closed',
+  value: 'closed', ice: 'closed', iceFrom: ICE_CONNECTION_STATE, dtls: [], dtlsFrom: NO_DTLS, need: 'none', held: null, exposed: 'closed',
 };
 
-const ICE_FROM: Record<IceSource, string> = {
-  'ice transports': '',
-  iceConnectionState: 'iceConnectionState; no ICE transport exposed',
-  held: 'iceConnectionState says "disconnected", a DTLS close_notify folded in; the selected pair is still writable',
-  'no remote candidate': 'iceConnectionState says "checking", but no remote candidate is known yet',
-  'getStats()': 'getStats(), where iceConnectionState says "disconnected"',
-};
+/** What the explanation says of each ICE source (by derive.ts's code). */
+const ICE_FROM = [
+  '',
+  'iceConnectionState; no ICE transport exposed',
+  'iceConnectionState says "disconnected", a DTLS close_notify folded in; the selected pair is still writable',
+  'iceConnectionState says "checking", but no remote candidate is known yet',
+  'getStats(), where iceConnectionState says "disconnected"',
+];
 
 /**
  * Explains the connection's state. Where the shim tracks `pc`, this is {@link explainNow}: the

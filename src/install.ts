@@ -5,6 +5,7 @@
  */
 import { candidateGiven, closeSafely, ensureTracked, keepLast, readState, setActive, snapshot } from './connection.js';
 import { getHandler, setHandler } from './events.js';
+import { G } from './global.js';
 
 /** Options for {@link install}. */
 export interface InstallOptions {
@@ -35,41 +36,31 @@ interface Mark {
   snapshot: typeof snapshot;
 }
 
-type Global = typeof globalThis & { [INSTALL_KEY]?: Mark };
-
-/** The global object in a page, a worker, or Node; without relying on `globalThis` alone. */
-export function getGlobal(): Global {
-  return (typeof globalThis === 'object' ? globalThis : self) as Global;
-}
-
-const PATCHED = [
-  'connectionState',
-  'onconnectionstatechange',
-  'oniceconnectionstatechange',
-  'addEventListener',
-  'createOffer',
-  'createAnswer',
-  'setLocalDescription',
-  'setRemoteDescription',
-  'addIceCandidate',
-  'close',
-];
+/** The global object, with the install mark. */
+const g = G as typeof G & { [INSTALL_KEY]?: Mark };
 
 /** Calls after which a connection created before install() is tracked. */
 const TRACKING_CALLS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'];
+
+/** Every name install() replaces (and uninstall() restores). */
+const PATCHED = TRACKING_CALLS.concat('connectionState', 'onconnectionstatechange', 'oniceconnectionstatechange', 'addEventListener', 'close');
 
 function skipped(reason: string): InstallResult {
   return { installed: false, reason, uninstall() {} };
 }
 
+/** A data property as a built-in's own: configurable (and so replaceable, as WebIDL's are). */
+function own(value: unknown): PropertyDescriptor {
+  return { value, configurable: true };
+}
+
 /** The descriptor a wrapped method gets: a WebIDL operation keeps its name and length. */
-function method(original: Function, body: (this: RTCPeerConnection, args: IArguments) => unknown) {
+function method(original: Function, body: (this: RTCPeerConnection, args: IArguments) => unknown): PropertyDescriptor {
   const fn = function (this: RTCPeerConnection) {
     return body.call(this, arguments);
   };
-  Object.defineProperty(fn, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(fn, 'length', { value: original.length, configurable: true });
-  return { value: fn, writable: true, enumerable: true, configurable: true };
+  Object.defineProperties(fn, { name: own(original.name), length: own(original.length) });
+  return { value: fn, writable: true };
 }
 
 /**
@@ -77,7 +68,6 @@ function method(original: Function, body: (this: RTCPeerConnection, args: IArgum
  * as webrtc-adapter's ICE-only `connectionState`, which this shim replaces without `force`).
  */
 export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnectionState) | null {
-  const g = getGlobal();
   const PC = g.RTCPeerConnection;
   if (typeof PC !== 'function' || g[INSTALL_KEY]) return null;
   const d = Object.getOwnPropertyDescriptor(PC.prototype, 'connectionState');
@@ -89,22 +79,15 @@ export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnec
  * nothing, `reason` says why.
  */
 export function install(options: InstallOptions = {}): InstallResult {
-  const g = getGlobal();
   const PC = g.RTCPeerConnection;
   if (typeof PC !== 'function') return skipped('no RTCPeerConnection here');
   const proto = PC.prototype;
   if (!('iceConnectionState' in proto)) return skipped('RTCPeerConnection has no iceConnectionState');
   if (g[INSTALL_KEY]) return skipped('already installed');
   if (nativeStateGetter() && !options.force) {
-    return skipped('the browser has a native connectionState (pass { force: true } to replace it)');
+    return skipped('native connectionState (pass { force: true } to replace it)');
   }
   const saved = PATCHED.map((name) => Object.getOwnPropertyDescriptor(proto, name));
-  for (let i = 0; i < PATCHED.length; i++) {
-    const d = saved[i];
-    if (d && !d.configurable) return skipped('RTCPeerConnection.prototype.' + PATCHED[i] + ' is not configurable');
-  }
-  if (!Object.isExtensible(proto)) return skipped('RTCPeerConnection.prototype is not extensible');
-
   const restore = (): void => {
     for (let i = 0; i < PATCHED.length; i++) {
       const d = saved[i];
@@ -112,21 +95,24 @@ export function install(options: InstallOptions = {}): InstallResult {
       else delete (proto as unknown as Record<string, unknown>)[PATCHED[i]];
     }
   };
+  /** Defines an attribute or operation as WebIDL does: enumerable and configurable. */
   const define = (name: string, d: PropertyDescriptor): void => {
+    d.enumerable = d.configurable = true;
     Object.defineProperty(proto, name, d);
   };
   const original = (name: string): Function => {
-    const own = saved[PATCHED.indexOf(name)];
-    return own ? own.value : (proto as unknown as Record<string, Function>)[name];
+    const d = saved[PATCHED.indexOf(name)];
+    return d ? d.value : (proto as unknown as Record<string, Function>)[name];
   };
 
+  // A frozen prototype, a non-configurable member or a non-extensible prototype (another script's
+  // doing) throws from defineProperty: everything patched so far is restored, and the reason
+  // carries the browser's own message.
   try {
     define('connectionState', {
       get(this: RTCPeerConnection) {
         return readState(this);
       },
-      enumerable: true,
-      configurable: true,
     });
     define('onconnectionstatechange', {
       get(this: RTCPeerConnection) {
@@ -136,8 +122,6 @@ export function install(options: InstallOptions = {}): InstallResult {
         ensureTracked(this); // our native-event filter must precede the handler
         setHandler(this, value);
       },
-      enumerable: true,
-      configurable: true,
     });
     const ice = saved[PATCHED.indexOf('oniceconnectionstatechange')];
     if (ice && ice.set && ice.get) {
@@ -149,8 +133,6 @@ export function install(options: InstallOptions = {}): InstallResult {
           nativeSet.call(this, value);
           keepLast(this);
         },
-        enumerable: ice.enumerable,
-        configurable: true,
       });
     }
     const add = original('addEventListener');
@@ -162,11 +144,9 @@ export function install(options: InstallOptions = {}): InstallResult {
       if (type === 'iceconnectionstatechange') keepLast(this);
       return result;
     }));
-    for (let i = 0; i < TRACKING_CALLS.length; i++) {
-      const name = TRACKING_CALLS[i];
+    TRACKING_CALLS.forEach((name) => {
       const fn = original(name);
-      if (typeof fn !== 'function') continue;
-      define(name, method(fn, function (args) {
+      if (typeof fn === 'function') define(name, method(fn, function (args) {
         ensureTracked(this);
         const result = fn.apply(this, args);
         // A remote candidate handed over: see connection.ts `candidateGiven`.
@@ -174,7 +154,7 @@ export function install(options: InstallOptions = {}): InstallResult {
         if (name === 'addIceCandidate' && c && c.candidate) candidateGiven(this);
         return result;
       }));
-    }
+    });
     const close = original('close');
     define('close', method(close, function (args) {
       // Chromium 71 can deadlock in close() while the shim's promise-form getStats() is in
@@ -187,7 +167,7 @@ export function install(options: InstallOptions = {}): InstallResult {
     } catch (ignored) {
       // Nothing more can be undone; the reason below says what went wrong.
     }
-    return skipped('patching RTCPeerConnection.prototype failed: ' + String(e));
+    return skipped('cannot patch RTCPeerConnection.prototype: ' + e);
   }
 
   setActive(true);
@@ -207,7 +187,7 @@ export function install(options: InstallOptions = {}): InstallResult {
 
 /** True when a copy of this shim is installed in this realm. */
 export function isInstalled(): boolean {
-  return !!getGlobal()[INSTALL_KEY];
+  return !!g[INSTALL_KEY];
 }
 
 /** True when the browser itself implements `connectionState` (and the shim is not standing in). */

@@ -14,6 +14,7 @@
  * Nothing here keeps a connection alive that the page dropped: where WeakRef exists the timer
  * holds the connection weakly; elsewhere every phase is bounded (schedule.ts).
  */
+import { G } from './global.js';
 import { nextRead, type Need } from './schedule.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 
@@ -34,32 +35,32 @@ interface Ref {
 
 /** The stats memory and the read state of one connection. */
 export interface Prober {
-  /** While the exposed ICE state is "disconnected": what stats say ICE is (null: not read). */
-  ice: RTCIceConnectionState | null;
-  /** DTLS states from stats, for a connection whose DTLS transports are hidden (null: not read). */
-  dtls: string[] | null;
+  /** While the exposed ICE state is "disconnected": what stats say ICE is (undefined: not read). */
+  ice?: RTCIceConnectionState;
+  /** DTLS states from stats, for a connection whose DTLS transports are hidden (undefined: not read). */
+  dtls?: string[];
   /** The stats have no DTLS state here: rely on what is exposed. */
-  blind: boolean;
-  /** The last read showed Chromium's legacy pair semantics (stats.ts); null before any read. */
-  legacy: boolean | null;
+  blind?: boolean;
+  /** The last read showed Chromium's legacy pair semantics (stats.ts); undefined before any read. */
+  legacy?: boolean;
   /** Whether the exposed ICE state is "disconnected" (set by the owner before each plan). */
-  exposedDisconnected: boolean;
+  exposedDisconnected?: boolean;
   /** No ICE transport is exposed, so a "disconnected" may fold in DTLS (stats.ts). */
-  folded: boolean;
+  folded?: boolean;
   /** The engine folds DTLS into iceConnectionState (Chromium < 75; connection.ts `folding`). */
-  folds: boolean;
+  folds?: boolean;
   ref: Ref;
-  timer: ReturnType<typeof setTimeout> | 0;
-  /** When the read in flight began (0: none in flight). */
-  inFlight: number;
-  /** The phase: its need and key, when it began and its reads. */
-  key: string;
-  need: Need;
-  connected: boolean;
-  since: number;
-  reads: number;
-  /** When legacy reads first showed the current stall (0: none), or it was last confirmed. */
-  stallSince: number;
+  timer?: ReturnType<typeof setTimeout> | 0;
+  /** When the read in flight began (0 or undefined: none in flight). */
+  inFlight?: number;
+  /** The phase: its need and key, when it began and its reads (set by the first `plan`, before any read). */
+  key?: string;
+  need?: Need;
+  connected?: boolean;
+  since?: number;
+  reads?: number;
+  /** When legacy reads first showed the current stall (0 or undefined: none), or it was last confirmed. */
+  stallSince?: number;
   /** Promise-form reads that confirmed the current stall. */
   confirms: number;
   /** The legacy form's transports (ids) seen with DTLS up. */
@@ -67,16 +68,16 @@ export interface Prober {
   /** The transports (ids) of the last legacy read. */
   seen: string[];
   /** DTLS was known up before a legacy read listed the transports: the next read's count as up. */
-  upPending: boolean;
+  upPending?: boolean;
   /** Called with the connection after each read that settled; never after stop(). */
   onRead: (pc: RTCPeerConnection) => void;
-  stopped: boolean;
+  stopped?: boolean;
   /** The install era it last planned in (see `suspend`): a timer from an older one ends quietly. */
   era: number;
   /** The read in flight is a promise-form read where the legacy form exists (Chromium 71's hazard). */
-  risky: boolean;
+  risky?: boolean;
   /** A page's close() held back until that read settles (see {@link deferClose}). */
-  deferred: (() => void) | null;
+  deferred?: (() => void);
 }
 
 function now(): number {
@@ -86,33 +87,15 @@ function now(): number {
 /** A new prober for `pc`; `onRead` gets the connection back after each settled read. */
 export function createProber(pc: RTCPeerConnection, onRead: (pc: RTCPeerConnection) => void): Prober {
   // Read as a property: Chromium < 84 has no WeakRef, and a bare name would throw there.
-  const W = (globalThis as unknown as { WeakRef?: new (pc: RTCPeerConnection) => Ref }).WeakRef;
+  const W = G.WeakRef;
+  // The rest starts out undefined: read as false, null or 0 where it is used.
   return {
-    ice: null,
-    dtls: null,
-    blind: false,
-    legacy: null,
-    exposedDisconnected: false,
-    folded: false,
-    folds: false,
     ref: W ? new W(pc) : { deref: () => pc },
-    timer: 0,
-    inFlight: 0,
-    key: '',
-    need: 'none',
-    connected: false,
-    since: 0,
-    reads: 0,
-    stallSince: 0,
     confirms: 0,
     up: [],
     seen: [],
-    upPending: false,
     onRead,
-    stopped: false,
     era,
-    risky: false,
-    deferred: null,
   };
 }
 
@@ -135,7 +118,7 @@ export function plan(p: Prober, need: Need, connected: boolean, key: string): vo
 }
 
 function arm(p: Prober): void {
-  const delay = nextRead({ need: p.need, connected: p.connected, reads: p.reads, elapsed: now() - p.since });
+  const delay = nextRead({ need: p.need!, connected: p.connected!, reads: p.reads!, elapsed: now() - p.since! });
   if (delay < 0) {
     if (p.timer) clearTimeout(p.timer);
     p.timer = 0;
@@ -173,14 +156,14 @@ export function suspend(on: boolean): void {
 
 /** When the current stall is to be confirmed: CONFIRM_MS after it began, doubling per confirm. */
 function confirmAt(p: Prober): number {
-  return p.stallSince + (CONFIRM_MS << Math.min(p.confirms, 8));
+  return p.stallSince! + (CONFIRM_MS << Math.min(p.confirms, 8));
 }
 
 function read(p: Prober): void {
   const pc = p.ref.deref();
   if (p.stopped || suspended || p.era !== era || !pc) return;
   if (p.inFlight && now() - p.inFlight < READ_TIMEOUT_MS) return arm(p);
-  const confirm = p.stallSince > 0 && now() >= confirmAt(p);
+  const confirm = !!p.stallSince && now() >= confirmAt(p);
   const legacy = legacyForm !== false && !confirm;
   const started = (p.inFlight = now());
   const key = p.key;
@@ -190,7 +173,7 @@ function read(p: Prober): void {
     if (p.inFlight !== started) return; // timed out and superseded by a later read
     p.inFlight = 0;
     p.risky = false;
-    p.reads++;
+    p.reads!++;
     if (p.stopped || suspended) return;
     if (states) learn(p, states, legacy, confirm, key === p.key);
     const target = p.ref.deref();
@@ -239,7 +222,7 @@ export function deferClose(p: Prober, run: () => void): boolean {
 
 function runDeferred(p: Prober): void {
   const run = p.deferred;
-  p.deferred = null;
+  p.deferred = undefined;
   if (run) run();
 }
 
@@ -249,7 +232,7 @@ function learn(p: Prober, s: StatsStates, legacy: boolean, confirmed: boolean, s
   // What ICE is, only from a read of this phase: one started before the ICE event (or a
   // promise-form confirm, which answers DTLS only) would judge a hold by stale facts.
   // An empty legacy report (seen in 71 a few ms after the peer's close_notify) says nothing.
-  p.ice = p.exposedDisconnected && samePhase && !confirmed && s.transports ? iceFromStats(s, p.folded && p.need === 'held', p.folds) : null;
+  p.ice = p.exposedDisconnected && samePhase && !confirmed && s.transports ? iceFromStats(s, !!p.folded && p.need === 'held', !!p.folds) : undefined;
   if (confirmed) {
     // The promise form answered the stall; ask it again only after twice as long. What it saw up
     // counts as up: the legacy form shows DTLS up some milliseconds later (measured in 71).

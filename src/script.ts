@@ -4,7 +4,8 @@
  * API as the global `RTCConnectionStateShim`; elsewhere (Node, SSR, a worker) it does nothing.
  * A second copy on the same page finds the first one's mark and only sets the global if missing.
  */
-import { getGlobal, install, isInstalled, isSupported } from './install.js';
+import { G as g } from './global.js';
+import { install, isInstalled, isSupported } from './install.js';
 import { aggregateIceState, computeConnectionState } from './rules.js';
 
 /** The API of the self-installing script: the global `RTCConnectionStateShim`. */
@@ -25,7 +26,6 @@ declare global {
   var RTCConnectionStateShim: ScriptApi | undefined;
 }
 
-const g = getGlobal();
 if (typeof g.RTCPeerConnection === 'function') {
   install();
   // A plain object (not the module namespace rollup would freeze): the smaller script.

@@ -8,6 +8,7 @@
  * - ICE only (Chromium < 72, Firefox < 82): nothing but `pc.iceConnectionState`.
  * This file only reads what it is handed; it knows nothing of installing or events.
  */
+import { G } from './global.js';
 
 /**
  * Whether this engine's `iceConnectionState` folds in DTLS: Chromium before 75 (measured in 71 and
@@ -15,12 +16,12 @@
  * Chromium (it has `webkitRTCPeerConnection`, Firefox never did) without any RTCIceTransport.
  */
 export function folding(): boolean {
-  return chromium() && typeof (globalThis as { RTCIceTransport?: unknown }).RTCIceTransport !== 'function';
+  return chromium() && typeof G.RTCIceTransport !== 'function';
 }
 
 /** Chromium: it has `webkitRTCPeerConnection`, which Firefox never had. */
 export function chromium(): boolean {
-  return typeof (globalThis as { webkitRTCPeerConnection?: unknown }).webkitRTCPeerConnection === 'function';
+  return typeof G.webkitRTCPeerConnection === 'function';
 }
 
 /**
