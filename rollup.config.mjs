@@ -5,12 +5,12 @@ import terser from '@rollup/plugin-terser';
 
 /** The shim's own record fields (connection.ts, events.ts, prober.ts, stats.ts, schedule.ts). */
 const PRIVATE = new RegExp('^(' + [
-  'announced', 'unwatch', 'inIceDispatch', 'moveLast', 'tail', 'probe', 'callback', 'listener',
+  'announced', 'inIceDispatch', 'moveLast', 'tail', 'probe', 'callback', 'listener',
   'blind', 'legacy', 'exposedDisconnected', 'folded', 'ref', 'timer', 'inFlight', 'key',
   'since', 'reads', 'elapsed', 'stallSince', 'confirms', 'up', 'onRead', 'stopped', 'selected',
   'seen', 'folds', 'deferred', 'iceEvent', 'connected', 'risky', 'upPending', 'passing', 'given',
   'canStat', 'watchers', 'previous', 'iceTransports', 'dtlsTransports', 'described', 'remote',
-  'era', 'off', 'ids',
+  'era', 'off', 'ids', 'watched', 'changed',
 ].join('|') + ')$');
 
 /** The harness's `.d.ts` as `.d.cts`, for TypeScript consumers that `require()` it. */

@@ -4,7 +4,7 @@
  * connection object.
  */
 import { derive, DTLS_FROM_ICE, type Derivation } from './derive.js';
-import { chromium, collectTransports, folding, remoteCandidates, sameTransports, watchTransports, type TransportSet } from './transports.js';
+import { chromium, collectTransports, folding, remoteCandidates, unwatchAll, watchTransports, type TransportSet } from './transports.js';
 import { fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
 import { createProber, deferClose, markUp, plan, stop, suspend, type Prober } from './prober.js';
 
@@ -14,7 +14,9 @@ interface Tracked {
   /** The value the last event announced (or the first value seen): events fire on a difference. */
   announced: RTCPeerConnectionState;
   transports: TransportSet;
-  unwatch: () => void;
+  /** The transports whose `statechange` we listen to, with `changed`. */
+  watched: EventTarget[];
+  changed: () => void;
   /**
    * The `iceconnectionstatechange` event our first listener saw: while it is being dispatched
    * (`eventPhase` not NONE), we are inside it, whether or not a page listener stops it before our
@@ -80,11 +82,8 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   // Chromium counts a transport that left the API until it closes; Firefox does not (measured:
   // test/conformance bundle-owner-stopped, where Firefox's old transport never reads "closed").
   const transports = collectTransports(pc, chromium() ? rec.transports : undefined);
-  if (!sameTransports(transports, rec.transports)) {
-    rec.unwatch();
-    rec.transports = transports;
-    rec.unwatch = watchTransports(transports, () => onTransportChange(pc));
-  }
+  rec.transports = transports;
+  watchTransports(transports, rec.watched, rec.changed);
   const stats = rec.probe;
   const canStat = typeof pc.getStats === 'function';
   const folds = (stats.folds = !transports.ice.length && folding());
@@ -171,8 +170,7 @@ function onTransportChange(pc: RTCPeerConnection): void {
 /** No more events after close(): forget the transports and settle on "closed". */
 function finish(rec: Tracked): void {
   stop(rec.probe);
-  rec.unwatch();
-  rec.unwatch = noop;
+  unwatchAll(rec.watched, rec.changed);
   rec.transports = { dtls: [], ice: [] };
   rec.value = rec.announced = 'closed';
   // Chromium < 76 fires iceconnectionstatechange → "closed" after close() returns: our listeners
@@ -193,7 +191,8 @@ function track(pc: RTCPeerConnection): Tracked {
     value: 'new',
     announced: 'new',
     transports: { dtls: [], ice: [] },
-    unwatch: noop,
+    watched: [],
+    changed: () => onTransportChange(pc),
     iceEvent: null,
     moveLast: false,
     probe: createProber(pc, update),
@@ -296,14 +295,19 @@ function holdClose(pc: RTCPeerConnection, run: () => unknown): boolean {
   return true;
 }
 
+/** What the shim derived for a connection, with the transports it counted (explain.ts). */
+export interface Snapshot {
+  derived: Derivation;
+  transports: TransportSet;
+}
+
 /**
- * What the shim derived for `pc` just now, with the transports it counted (explain.ts), or null
+ * What the shim derived for `pc` just now (its record, read-only to the caller), or nothing
  * where it does not track `pc` (or it is closed).
  */
-export function snapshot(pc: RTCPeerConnection): { derived: Derivation; transports: TransportSet } | null {
-  if (readState(pc) === 'closed') return null;
-  const rec = records.get(pc);
-  return rec && rec.derived ? { derived: rec.derived, transports: rec.transports } : null;
+export function snapshot(pc: RTCPeerConnection): Snapshot | undefined {
+  // A record is derived when it is made (`track`), so `derived` is set.
+  return readState(pc) !== 'closed' ? (records.get(pc) as Snapshot | undefined) : undefined;
 }
 
 /**
@@ -359,7 +363,7 @@ export function follow(pc: RTCPeerConnection, onChange: (state: RTCPeerConnectio
     rec.watchers.splice(i, 1);
     if (rec.watchers.length || active || records.get(pc) !== rec) return;
     rec.off();
-    rec.unwatch();
+    unwatchAll(rec.watched, rec.changed);
     stop(rec.probe);
     records.delete(pc);
   };

@@ -64,7 +64,7 @@ export interface Derivation {
   value: RTCPeerConnectionState;
   ice: RTCIceConnectionState;
   iceFrom: IceSource;
-  dtls: string[];
+  dtls: readonly string[];
   dtlsFrom: DtlsSource;
   /** What the stats path needs now (schedule.ts). */
   need: Need;
@@ -108,13 +108,13 @@ export function derive(s: Sources): Derivation {
     ice = 'new';
     iceFrom = NO_REMOTE_CANDIDATE;
   }
-  let dtls: string[] = s.dtlsTransports.slice();
+  let dtls = s.dtlsTransports;
   let dtlsFrom: DtlsSource = dtls.length ? DTLS_TRANSPORTS : NO_DTLS;
   const dtlsFromStats = !dtls.length && !stats.blind && s.canStat && s.described;
   if (dtlsFromStats) {
     // No DTLS transport in sight: until getStats() has spoken, an ICE connection is not a DTLS
     // one (webrtc-adapter's mistake); hold "connecting" rather than report "connected" early.
-    dtls = stats.dtls ? stats.dtls.slice() : ice === 'connected' || ice === 'completed' ? ['connecting'] : [];
+    dtls = stats.dtls ? stats.dtls : ice === 'connected' || ice === 'completed' ? ['connecting'] : [];
     dtlsFrom = stats.dtls ? DTLS_STATS : NOT_SEEN;
     if (s.folds && (exposed === 'connected' || exposed === 'completed')) {
       dtls = ['connected'];

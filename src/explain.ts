@@ -72,7 +72,7 @@ function describe(t: TransportReport): string {
 }
 
 interface Mark {
-  snapshot?(pc: RTCPeerConnection): { derived: Derivation; transports: TransportSet } | null;
+  snapshot?(pc: RTCPeerConnection): { derived: Derivation; transports: TransportSet } | null | undefined;
 }
 
 /** The installed shim's derivation for `pc` (any copy on the page: the mark is global), or null. */
@@ -160,7 +160,7 @@ function describeAll(pc: RTCPeerConnection, read: StatsStates | null): Explanati
     dtlsSource: DTLS_SOURCES[d.dtlsFrom],
     transports,
   };
-  if (d.dtlsFrom === DTLS_STATS || d.iceFrom === ICE_STATS) out.stats = { ice: d.iceFrom === ICE_STATS ? [d.ice] : [], dtls: d.dtls };
+  if (d.dtlsFrom === DTLS_STATS || d.iceFrom === ICE_STATS) out.stats = { ice: d.iceFrom === ICE_STATS ? [d.ice] : [], dtls: d.dtls.slice() };
   return out;
 }
 

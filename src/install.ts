@@ -71,7 +71,7 @@ export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnec
   const PC = g.RTCPeerConnection;
   if (typeof PC !== 'function' || g[INSTALL_KEY]) return null;
   const d = Object.getOwnPropertyDescriptor(PC.prototype, 'connectionState');
-  return d && d.get && Function.prototype.toString.call(d.get).indexOf('[native code]') >= 0 ? d.get : null;
+  return d && d.get && /\[native code\]/.test(Function.prototype.toString.call(d.get)) ? d.get : null;
 }
 
 /**

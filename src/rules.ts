@@ -16,9 +16,9 @@ export interface ConnectionStateInput {
   dtls: readonly RTCDtlsTransportState[];
 }
 
-function every<T>(list: readonly T[], ok: (item: T) => boolean): boolean {
-  for (let i = 0; i < list.length; i++) if (!ok(list[i])) return false;
-  return true;
+/** Every state in `list` is `state` or "closed" (true for an empty list). */
+function only(list: readonly string[], state: string): boolean {
+  return list.every((s) => s === state || s === 'closed');
 }
 
 /**
@@ -32,9 +32,9 @@ export function aggregateIceState(
   if (closed) return 'closed';
   if (states.indexOf('failed') >= 0) return 'failed';
   if (states.indexOf('disconnected') >= 0) return 'disconnected';
-  if (every(states, (s) => s === 'new' || s === 'closed')) return 'new';
+  if (only(states, 'new')) return 'new';
   if (states.indexOf('new') >= 0 || states.indexOf('checking') >= 0) return 'checking';
-  if (every(states, (s) => s === 'completed' || s === 'closed')) return 'completed';
+  if (only(states, 'completed')) return 'completed';
   return 'connected';
 }
 
@@ -51,12 +51,6 @@ export function computeConnectionState(input: ConnectionStateInput): RTCPeerConn
   if (input.closed || ice === 'closed') return 'closed';
   if (ice === 'failed' || dtls.indexOf('failed') >= 0) return 'failed';
   if (ice === 'disconnected') return 'disconnected';
-  if (ice === 'new' && every(dtls, (s) => s === 'new' || s === 'closed')) return 'new';
-  if (
-    (ice === 'connected' || ice === 'completed') &&
-    every(dtls, (s) => s === 'connected' || s === 'closed')
-  ) {
-    return 'connected';
-  }
-  return 'connecting';
+  if (ice === 'new' && only(dtls, 'new')) return 'new';
+  return (ice === 'connected' || ice === 'completed') && only(dtls, 'connected') ? 'connected' : 'connecting';
 }

@@ -82,20 +82,21 @@ export function collectTransports(pc: RTCPeerConnection, seen?: TransportSet): T
   return { dtls, ice };
 }
 
-/** Listens for `statechange` on every transport in `set`; returns the undo. */
-export function watchTransports(set: TransportSet, onChange: () => void): () => void {
-  const targets: EventTarget[] = (set.dtls as EventTarget[]).concat(set.ice);
-  for (let i = 0; i < targets.length; i++) targets[i].addEventListener('statechange', onChange);
-  return () => {
-    for (let i = 0; i < targets.length; i++) targets[i].removeEventListener('statechange', onChange);
-  };
+/**
+ * Listens for `statechange` on every transport in `set` not in `watched` yet, and adds it there.
+ * A transport that leaves the set stays watched until {@link unwatchAll}: its change then only
+ * re-derives the same value.
+ */
+export function watchTransports(set: TransportSet, watched: EventTarget[], onChange: () => void): void {
+  (set.dtls as EventTarget[]).concat(set.ice).forEach((t) => {
+    if (watched.indexOf(t) < 0) {
+      watched.push(t);
+      t.addEventListener('statechange', onChange);
+    }
+  });
 }
 
-/** Whether two transport sets hold the same objects (then subscriptions can stay). */
-export function sameTransports(a: TransportSet, b: TransportSet): boolean {
-  const x = (a.dtls as object[]).concat(a.ice);
-  const y = (b.dtls as object[]).concat(b.ice);
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (y.indexOf(x[i]) < 0) return false;
-  return true;
+/** Stops listening to every transport in `watched`, and empties it. */
+export function unwatchAll(watched: EventTarget[], onChange: () => void): void {
+  watched.splice(0).forEach((t) => t.removeEventListener('statechange', onChange));
 }
