@@ -6,7 +6,7 @@
 import { derive, DTLS_FROM_ICE, type Derivation } from './derive.js';
 import { chromium, collectTransports, folding, remoteCandidates, unwatchAll, watchTransports, type TransportSet } from './transports.js';
 import { fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
-import { createProber, deferClose, markUp, plan, stop, suspend, type Prober } from './prober.js';
+import { createProber, deferClose, markUp, newEra, plan, stop, type Prober } from './prober.js';
 
 interface Tracked {
   /** What `connectionState` reads. */
@@ -46,14 +46,16 @@ let active = false;
 
 /**
  * Turns the tracking machinery on (install) or off (uninstall). Off: the listeners left on live
- * connections do nothing, no prober reads, and handlers set through the shim are forgotten. On
- * again: each record comes back at its next use, re-derived, and its prober reads again
- * (prober.ts `plan`), with what its reads had learnt.
+ * connections do nothing, the installed shim's reads stop (prober.ts `newEra`), and handlers set
+ * through the shim are forgotten; connections a `watch()` follows go on. On again: each record
+ * comes back at its next use, re-derived, and its prober reads again, with what its reads had learnt.
  */
 export function setActive(on: boolean): void {
   active = on;
-  suspend(!on);
-  if (!on) forgetHandlers();
+  if (!on) {
+    newEra();
+    forgetHandlers();
+  }
 }
 
 /** The shim is installed or `watch()` follows `pc`, and `rec` is the record of `pc`. */
@@ -277,22 +279,15 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
  * Serves the installed `close()` (install.ts) and `watch().close()` (watch.ts).
  */
 export function closeSafely(pc: RTCPeerConnection, run: () => unknown): unknown {
-  if (holdClose(pc, run)) return undefined;
-  const result = run();
   const rec = records.get(pc);
+  if (rec) {
+    // A second close() while the first is held back is held back too (it would deadlock as well).
+    if (rec.probe.deferred) return undefined;
+    if (rec.value !== 'closed' && deferClose(rec.probe, run)) return finish(rec);
+  }
+  const result = run();
   if (rec && isClosed(pc)) finish(rec);
   return result;
-}
-
-/** Whether `run` waits for the read in flight (see {@link closeSafely}); if so, `pc` is finished. */
-function holdClose(pc: RTCPeerConnection, run: () => unknown): boolean {
-  const rec = records.get(pc);
-  if (!rec) return false;
-  // A second close() while the first is held back is held back too (it would deadlock as well).
-  if (rec.probe.deferred) return true;
-  if (rec.value === 'closed' || !deferClose(rec.probe, run)) return false;
-  finish(rec);
-  return true;
 }
 
 /** What the shim derived for a connection, with the transports it counted (explain.ts). */

@@ -86,7 +86,6 @@ export function derive(s: Sources): Derivation {
   // when the peer closed mid-handshake) until getStats() tells a peer's close_notify (pair still
   // writable) from a real loss of ICE consent. It never turns a "connecting" into "connected".
   let held: RTCIceConnectionState | null = null;
-  let hold = false;
   if (ice === 'disconnected') {
     if (stats.ice) {
       // "connected" from the stats only ever answers a hold (prober.ts): the held state stands.
@@ -94,7 +93,6 @@ export function derive(s: Sources): Derivation {
       ice = stats.ice === 'connected' && held ? held : stats.ice;
       iceFrom = stats.ice === 'connected' && held ? HELD : ICE_STATS;
     } else if (s.canStat && folded && (s.previous === 'connected' || s.previous === 'connecting') && stats.legacy !== false) {
-      hold = true;
       ice = held = s.held || (s.previous === 'connected' ? 'connected' : 'checking');
       iceFrom = HELD;
     }
@@ -122,15 +120,17 @@ export function derive(s: Sources): Derivation {
     }
   }
   const value = computeConnectionState({ closed: false, ice, dtls: dtls as RTCDtlsTransportState[] });
-  let need: Need = 'none';
-  if (!s.canStat) need = 'none';
-  else if (hold || (held && stats.ice === 'connected')) need = 'held';
-  else if (value === 'disconnected') need = 'disconnected';
+  // A held "disconnected" is read until the stats answer it (and while they say "connected": the
+  // held state stands); a "disconnected" until ICE fails or comes back.
   // A DTLS handshake takes a few round trips; past "connected", a few more reads: the side whose
   // own fingerprint check passed reports DTLS "connected" and then "failed" when the other side's
   // alert arrives (measured in both browsers); nothing but getStats() would show it here.
   // While waiting for remote candidates, the reads look for a peer-reflexive one: a transport
   // in use, whose DTLS then reads "connecting" (measured in 71: one-way trickle).
-  else if (dtlsFromStats && (value === 'connecting' || value === 'connected' || waiting)) need = 'dtls';
+  const need: Need = !s.canStat ? 'none'
+    : held && (!stats.ice || stats.ice === 'connected') ? 'held'
+    : value === 'disconnected' ? 'disconnected'
+    : dtlsFromStats && (value === 'connecting' || value === 'connected' || waiting) ? 'dtls'
+    : 'none';
   return { value, ice, iceFrom, dtls, dtlsFrom, need, held, exposed };
 }

@@ -72,7 +72,7 @@ export interface Prober {
   /** Called with the connection after each read that settled; never after stop(). */
   onRead: (pc: RTCPeerConnection) => void;
   stopped?: boolean;
-  /** The install era it last planned in (see `suspend`): a timer from an older one ends quietly. */
+  /** The install era it last planned in (see `newEra`): a timer from an older one ends quietly. */
   era: number;
   /** The read in flight is a promise-form read where the legacy form exists (Chromium 71's hazard). */
   risky?: boolean;
@@ -143,15 +143,16 @@ export function stop(p: Prober): void {
   p.timer = 0;
 }
 
-/** While suspended (after uninstall()) no prober reads; timers that fire then end quietly. */
-let suspended = false;
-/** Counts uninstalls: a prober reads only in the era it last planned in. */
+/**
+ * Counts uninstalls: a prober reads only in the era it last planned in, so after uninstall() the
+ * timers and reads of the installed shim end quietly; a prober that plans again (a record in use
+ * again after a new install(), or one a `watch()` follows) reads on.
+ */
 let era = 0;
 
-/** Suspends (true, at uninstall) or resumes (false, at install) every prober's reads. */
-export function suspend(on: boolean): void {
-  suspended = on;
-  if (on) era++;
+/** A new era (uninstall()): every prober stops reading until it plans again. */
+export function newEra(): void {
+  era++;
 }
 
 /** When the current stall is to be confirmed: CONFIRM_MS after it began, doubling per confirm. */
@@ -161,7 +162,7 @@ function confirmAt(p: Prober): number {
 
 function read(p: Prober): void {
   const pc = p.ref.deref();
-  if (p.stopped || suspended || p.era !== era || !pc) return;
+  if (p.stopped || p.era !== era || !pc) return;
   if (p.inFlight && now() - p.inFlight < READ_TIMEOUT_MS) return arm(p);
   const confirm = !!p.stallSince && now() >= confirmAt(p);
   const legacy = legacyForm !== false && !confirm;
@@ -174,7 +175,7 @@ function read(p: Prober): void {
     p.inFlight = 0;
     p.risky = false;
     p.reads!++;
-    if (p.stopped || suspended) return;
+    if (p.stopped || p.era !== era) return;
     if (states) learn(p, states, legacy, confirm, key === p.key);
     const target = p.ref.deref();
     if (!target) return;
@@ -211,10 +212,11 @@ function noop(): void {}
  * task as the call hung 21 of 30 times, 5 ms later 8 of 263, once the read had settled 0 of 313).
  * The one such read the shim makes there confirms a stalled DTLS handshake (`read`). If the page
  * calls close() during it, `run` (the real close()) is held back until that read settles, a few
- * milliseconds later, or READ_TIMEOUT_MS at most. Returns whether it was held back.
+ * milliseconds later, or READ_TIMEOUT_MS at most. Returns whether it was held back (the caller
+ * holds back a close() that comes while one is).
  */
 export function deferClose(p: Prober, run: () => void): boolean {
-  if (!p.inFlight || !p.risky || p.deferred) return !!p.deferred;
+  if (!p.inFlight || !p.risky) return false;
   p.deferred = run;
   setTimeout(() => runDeferred(p), READ_TIMEOUT_MS);
   return true;

@@ -112,31 +112,29 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
         const pairs: string[] = [];
         const writable: string[] = [];
         const readable: string[] = [];
-        const down: string[] = [];
-        const reports = response.result();
-        for (let i = 0; i < reports.length; i++) {
-          const r = reports[i];
+        /** The selected pair of each transport in `out.dtls`. */
+        const pairOf: string[] = [];
+        response.result().forEach((r) => {
           if (r.type === 'googCandidatePair') {
-                if (r.stat('googWritable') === 'true') writable.push(r.id);
+            if (r.stat('googWritable') === 'true') writable.push(r.id);
             if (r.stat('googReadable') === 'true') readable.push(r.id);
           } else if (r.type === 'googComponent') {
             out.transports++;
             const pair = r.stat('selectedCandidatePairId');
-            const up = !!(r.stat('dtlsCipher') || r.stat('remoteCertificateId'));
+            const up = r.stat('dtlsCipher') || r.stat('remoteCertificateId');
+            if (pair) pairs.push(pair);
             // The offerer keeps listing the transports BUNDLE dropped (no pair, no DTLS, measured
             // in 71): only a transport in use says anything about DTLS.
             if (pair || up) {
               out.dtls.push(up ? 'connected' : '');
               out.ids.push(r.id);
+              pairOf.push(pair);
             }
-            if (pair) pairs.push(pair);
-            if (pair && !up) down.push(pair, String(out.dtls.length - 1));
           }
-        }
+        });
         countWritable(out, pairs, writable);
-        for (let i = 0; i < down.length; i += 2) {
-          if (writable.indexOf(down[i]) >= 0 && readable.indexOf(down[i]) >= 0) out.dtls[+down[i + 1]] = '?';
-        }
+        // Not up, over a pair that works both ways: a handshake under way, or a failed one.
+        out.dtls = out.dtls.map((d, i) => d || (writable.indexOf(pairOf[i]) >= 0 && readable.indexOf(pairOf[i]) >= 0 ? '?' : ''));
         resolve(out);
       },
     ) as Promise<unknown> | undefined;
