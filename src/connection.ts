@@ -12,7 +12,7 @@ interface Tracked {
   /** What `connectionState` reads. */
   value: RTCPeerConnectionState;
   /** The value the last event announced (or the first value seen): events fire on a difference. */
-  announced: RTCPeerConnectionState;
+  announced?: RTCPeerConnectionState;
   transports: TransportSet;
   /** The transports whose `statechange` we listen to, with `changed`. */
   watched: EventTarget[];
@@ -22,22 +22,22 @@ interface Tracked {
    * (`eventPhase` not NONE), we are inside it, whether or not a page listener stops it before our
    * last listener runs.
    */
-  iceEvent: Event | null;
+  iceEvent?: Event;
   /** A listener was added during that dispatch; move our last listener behind it afterwards. */
-  moveLast: boolean;
+  moveLast?: boolean;
   tail: () => void;
   /** The connection's getStats() reads and what they said (prober.ts). */
   probe: Prober;
   /** The last derivation (derive.ts): the value and why. */
-  derived: Derivation | null;
+  derived?: Derivation;
   /** The page has handed `addIceCandidate()` a remote candidate (see {@link candidateGiven}). */
-  given: boolean;
+  given?: boolean;
   /** The ponyfill's callbacks (`watch()`): each gets every announced change. */
   watchers: Array<(state: RTCPeerConnectionState) => void>;
   /** Removes the listeners `track` added. */
   off: () => void;
   /** Announcing a "connecting" that was passed unseen (see `announce`): the value stands. */
-  passing: boolean;
+  passing?: boolean;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
@@ -179,8 +179,6 @@ function finish(rec: Tracked): void {
   // stay but see "closed" and stay silent (webrtc-pc: close() fires no connectionstatechange).
 }
 
-function noop(): void {}
-
 /**
  * Starts tracking `pc` (idempotent) and returns its record. Our listeners go first where order
  * matters: the native-event filter, and the `iceconnectionstatechange` listener that updates the
@@ -189,35 +187,6 @@ function noop(): void {}
 function track(pc: RTCPeerConnection): Tracked {
   const known = records.get(pc);
   if (known) return known;
-  const rec: Tracked = {
-    value: 'new',
-    announced: 'new',
-    transports: { dtls: [], ice: [] },
-    watched: [],
-    changed: () => onTransportChange(pc),
-    iceEvent: null,
-    moveLast: false,
-    probe: createProber(pc, update),
-    derived: null,
-    given: false,
-    watchers: [],
-    off: noop,
-    passing: false,
-    tail() {
-      // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
-      // the connection-state event fires now, in the same task, in the spec's order. A page
-      // listener that calls stopImmediatePropagation() skips this; the task queued by `head`
-      // then does it (natively, stopping one event has no effect on the other).
-      if (!live(pc, rec)) return;
-      rec.iceEvent = null;
-      update(pc);
-      if (rec.moveLast) {
-        rec.moveLast = false;
-        keepLast(pc);
-      }
-    },
-  };
-  records.set(pc, rec);
   const guard = (event: Event): void => {
     // The browser's own events (trusted), and events another script dispatches from inside an
     // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
@@ -236,16 +205,39 @@ function track(pc: RTCPeerConnection): Tracked {
     queueTask(rec.tail);
   };
   const signaling = (): void => update(pc);
+  // Fields not given here start out undefined (read as null or false).
+  const rec: Tracked = {
+    value: 'new',
+    transports: { dtls: [], ice: [] },
+    watched: [],
+    changed: () => onTransportChange(pc),
+    probe: createProber(pc, update),
+    watchers: [],
+    tail() {
+      // Last `iceconnectionstatechange` listener: every page listener and handler has run, so
+      // the connection-state event fires now, in the same task, in the spec's order. A page
+      // listener that calls stopImmediatePropagation() skips this; the task queued by `head`
+      // then does it (natively, stopping one event has no effect on the other).
+      if (!live(pc, rec)) return;
+      rec.iceEvent = undefined;
+      update(pc);
+      if (rec.moveLast) {
+        rec.moveLast = false;
+        keepLast(pc);
+      }
+    },
+    off() {
+      unlisten(pc, 'connectionstatechange', guard, true);
+      unlisten(pc, 'iceconnectionstatechange', head, true);
+      unlisten(pc, 'signalingstatechange', signaling);
+      unlisten(pc, 'iceconnectionstatechange', rec.tail);
+    },
+  };
+  records.set(pc, rec);
   listen(pc, 'connectionstatechange', guard, true);
   listen(pc, 'iceconnectionstatechange', head, true);
   listen(pc, 'signalingstatechange', signaling);
   listen(pc, 'iceconnectionstatechange', rec.tail);
-  rec.off = () => {
-    unlisten(pc, 'connectionstatechange', guard, true);
-    unlisten(pc, 'iceconnectionstatechange', head, true);
-    unlisten(pc, 'signalingstatechange', signaling);
-    unlisten(pc, 'iceconnectionstatechange', rec.tail);
-  };
   refresh(pc, rec);
   rec.announced = rec.value;
   return rec;

@@ -181,7 +181,7 @@ export function install(options: InstallOptions = {}): InstallResult {
       delete g[INSTALL_KEY];
     },
   };
-  Object.defineProperty(g, INSTALL_KEY, { value: mark, configurable: true, writable: true });
+  g[INSTALL_KEY] = mark;
   return { installed: true, reason: '', uninstall: mark.uninstall };
 }
 

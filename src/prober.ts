@@ -15,7 +15,7 @@
  * holds the connection weakly; elsewhere every phase is bounded (schedule.ts).
  */
 import { G } from './global.js';
-import { nextRead, type Need } from './schedule.js';
+import { nextRead, type Need, type Phase } from './schedule.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 
 /**
@@ -58,6 +58,8 @@ export interface Prober {
   need?: Need;
   connected?: boolean;
   since?: number;
+  /** Milliseconds since the phase began, as of the last `arm` (schedule.ts `Phase`). */
+  elapsed?: number;
   reads?: number;
   /** When legacy reads first showed the current stall (0 or undefined: none), or it was last confirmed. */
   stallSince?: number;
@@ -118,12 +120,10 @@ export function plan(p: Prober, need: Need, connected: boolean, key: string): vo
 }
 
 function arm(p: Prober): void {
-  const delay = nextRead({ need: p.need!, connected: p.connected!, reads: p.reads!, elapsed: now() - p.since! });
-  if (delay < 0) {
-    if (p.timer) clearTimeout(p.timer);
-    p.timer = 0;
-    return;
-  }
+  p.elapsed = now() - p.since!;
+  // The phase fields are set: `plan` runs before any `arm`.
+  const delay = nextRead(p as Phase);
+  if (delay < 0) return cancel(p);
   if (p.timer) return;
   // One read at a time: while one is in flight the next waits for it, or for READ_TIMEOUT_MS
   // when it never settles (a wrapping library's getStats() that hangs).
@@ -139,7 +139,12 @@ function arm(p: Prober): void {
 /** No more reads, and no callback from one in flight (close()). */
 export function stop(p: Prober): void {
   p.stopped = true;
-  if (p.timer) clearTimeout(p.timer);
+  cancel(p);
+}
+
+/** Cancels the pending read. */
+function cancel(p: Prober): void {
+  clearTimeout(p.timer);
   p.timer = 0;
 }
 
@@ -180,8 +185,7 @@ function read(p: Prober): void {
     const target = p.ref.deref();
     if (!target) return;
     p.onRead(target);
-    if (p.timer) clearTimeout(p.timer);
-    p.timer = 0;
+    cancel(p);
     arm(p);
   };
   let reading: Promise<StatsStates>;
