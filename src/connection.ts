@@ -252,7 +252,7 @@ export function ensureTracked(pc: RTCPeerConnection): void {
 export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
   if (isClosed(pc)) {
     const rec = records.get(pc);
-    if (rec && rec.value !== 'closed') finish(rec);
+    if (rec) finish(rec); // idempotent
     return 'closed';
   }
   const rec = track(pc);

@@ -48,8 +48,9 @@ function addOnce<T>(list: T[], item: T | null | undefined): void {
 /** The connection's transceivers; none where the browser has or allows none. */
 export function transceiversOf(pc: RTCPeerConnection): RTCRtpTransceiver[] {
   try {
-    // Chromium < 72 under plan-b throws from getTransceivers(); it has no transports either.
-    return typeof pc.getTransceivers === 'function' ? pc.getTransceivers() : [];
+    // Chromium < 72 under plan-b throws from getTransceivers(); older browsers have none (a
+    // TypeError here too). Neither has transports.
+    return pc.getTransceivers();
   } catch (e) {
     return [];
   }
@@ -65,20 +66,19 @@ export function transceiversOf(pc: RTCPeerConnection): RTCRtpTransceiver[] {
 export function collectTransports(pc: RTCPeerConnection, seen?: TransportSet): TransportSet {
   const dtls: RTCDtlsTransport[] = [];
   const ice: RTCIceTransport[] = [];
-  const transceivers = transceiversOf(pc);
-  for (let i = 0; i < transceivers.length; i++) {
-    addOnce(dtls, transceivers[i].sender.transport);
-    addOnce(dtls, transceivers[i].receiver.transport);
-  }
+  transceiversOf(pc).forEach((t) => {
+    addOnce(dtls, t.sender.transport);
+    addOnce(dtls, t.receiver.transport);
+  });
   // Firefox < 113 and Chromium < 76 have no `sctp`: a data channel's transport is out of reach.
   const sctp = pc.sctp;
   if (sctp) addOnce(dtls, sctp.transport);
-  if (seen) for (let i = 0; i < seen.dtls.length; i++) if (seen.dtls[i].state !== 'closed') addOnce(dtls, seen.dtls[i]);
-  for (let i = 0; i < dtls.length; i++) {
-    const iceTransport = dtls[i].iceTransport;
+  if (seen) seen.dtls.forEach((t) => t.state !== 'closed' && addOnce(dtls, t));
+  dtls.forEach((t) => {
+    const iceTransport = t.iceTransport;
     // Firefox 82–124 has no `iceTransport`, Chromium 72–74 none with a `state`.
     if (iceTransport && typeof iceTransport.state === 'string') addOnce(ice, iceTransport);
-  }
+  });
   return { dtls, ice };
 }
 
