@@ -65,8 +65,8 @@ export function getHandler(pc: RTCPeerConnection): unknown {
  * is kept (a non-callable one is simply not called) and any non-object becomes null.
  */
 export function setHandler(pc: RTCPeerConnection, value: unknown): void {
-  const callback = typeof value === 'function' || (typeof value === 'object' && value !== null)
-    ? value : null;
+  // Objects and functions are what Object() returns unchanged.
+  const callback = Object(value) === value ? value : null;
   const h = handlers.get(pc);
   if (callback === null) {
     if (h) {

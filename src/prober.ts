@@ -188,27 +188,24 @@ function read(p: Prober): void {
     cancel(p);
     arm(p);
   };
-  let reading: Promise<StatsStates>;
-  try {
-    reading = legacy ? readLegacyStates(pc) : readStatsStates(pc);
-  } catch (e) {
-    // A wrapping library's getStats() that throws: count the read, keep tracking.
-    reading = Promise.reject(e);
-  }
-  reading.then(settle, () => {
-    if (legacy && legacyForm === null) {
-      // No callback form here (Firefox, Chromium >= ~117): from now on the promise form.
-      legacyForm = false;
-      p.inFlight = 0;
-      read(p);
-    } else {
-      settle(null);
-    }
-  });
-  if (legacy && legacyForm === null) reading.then(() => (legacyForm = true), noop);
+  // A wrapping library's getStats() that throws: a failed read, counted; tracking goes on.
+  new Promise<StatsStates>((resolve) => resolve(legacy ? readLegacyStates(pc) : readStatsStates(pc))).then(
+    (states) => {
+      if (legacy) legacyForm = true;
+      settle(states);
+    },
+    () => {
+      if (legacy && legacyForm === null) {
+        // No callback form here (Firefox, Chromium >= ~117): from now on the promise form.
+        legacyForm = false;
+        p.inFlight = 0;
+        read(p);
+      } else {
+        settle(null);
+      }
+    },
+  );
 }
-
-function noop(): void {}
 
 /**
  * Chromium 71 deadlocks its renderer for good when `close()` runs while a promise-form
