@@ -5,12 +5,12 @@ import terser from '@rollup/plugin-terser';
 
 /** The shim's own record fields (connection.ts, events.ts, prober.ts, stats.ts, schedule.ts). */
 const PRIVATE = new RegExp('^(' + [
-  'announced', 'inIceDispatch', 'moveLast', 'tail', 'probe', 'callback', 'listener',
+  'announced', 'moveLast', 'tail', 'probe', 'callback', 'listener',
   'blind', 'legacy', 'exposedDisconnected', 'folded', 'ref', 'timer', 'inFlight', 'key',
   'since', 'reads', 'elapsed', 'stallSince', 'confirms', 'up', 'onRead', 'stopped', 'selected',
   'seen', 'folds', 'deferred', 'iceEvent', 'connected', 'risky', 'upPending', 'passing', 'given',
   'canStat', 'watchers', 'previous', 'iceTransports', 'dtlsTransports', 'described', 'remote',
-  'era', 'off', 'ids', 'watched', 'changed',
+  'era', 'off', 'ids', 'watched', 'changed', 'need', 'held', 'exposed', 'stats',
 ].join('|') + ')$');
 
 /** The harness's `.d.ts` as `.d.cts`, for TypeScript consumers that `require()` it. */
@@ -33,10 +33,13 @@ const script = {
         module: false,
         compress: { passes: 3, unsafe_arrows: true },
         // Internal record fields only, by explicit name: never public API (install options and
-        // results, ConnectionStateInput's `ice`/`dtls`), never what the install mark hands to the
-        // explain entry (`snapshot()`: `derived`, `transports`, a Derivation's fields such as
-        // `need`), descriptor keys or browser/stats fields.
-        mangle: { properties: { regex: PRIVATE } },
+        // results, ConnectionStateInput's `ice`/`dtls`), never what the explain entry (another
+        // copy, unmangled) reads from the install mark's `snapshot()` (`derived`, `transports`,
+        // and a Derivation's `value`, `ice`, `iceFrom`, `dtls`, `dtlsFrom`), descriptor keys or
+        // browser/stats fields. `builtins`: also names that some DOM interface has (`key`,
+        // `connected`, `stopped`, `remote`, …), which terser skips by default; the list holds
+        // only fields of the shim's own objects.
+        mangle: { properties: { regex: PRIVATE, builtins: true } },
         format: { comments: false },
       }),
     ],
