@@ -51,6 +51,14 @@
     });
   }
   function nativeState(pc) { return env.nativeGet ? env.nativeGet.call(pc) : undefined; }
+  // What the installed shim derived for `pc` (the install mark's snapshot), for failure messages.
+  function derivation(pc) {
+    var mark = window[Symbol.for('rtc-connection-state-shim')];
+    var snap = mark && mark.snapshot(pc);
+    if (!snap) return 'no snapshot';
+    var d = snap.derived;
+    return d.value + ' from ICE ' + d.ice + ' (source ' + d.iceFrom + '), DTLS [' + d.dtls.join() + '] (source ' + d.dtlsFrom + ')';
+  }
 
   function relay(from, to) {
     var held = [];
@@ -354,7 +362,8 @@
     await negotiate(p.pc1, p.pc2, breakFingerprint);
     await until(function () { return p.pc1.connectionState === 'failed' && p.pc2.connectionState === 'failed'; }, 15000, function () {
       return 'failed on both (pc1 ' + r1.listener.join('→') + ', pc2 ' + r2.listener.join('→') + '; ICE ' + p.pc1.iceConnectionState + '/' +
-        p.pc2.iceConnectionState + (env.nativeGet ? '; native ' + nativeState(p.pc1) + '/' + nativeState(p.pc2) : '') + ')';
+        p.pc2.iceConnectionState + (env.nativeGet ? '; native ' + nativeState(p.pc1) + '/' + nativeState(p.pc2) : '') +
+        '; shim pc1 ' + derivation(p.pc1) + '; shim pc2 ' + derivation(p.pc2) + ')';
     });
     var took = Math.round(performance.now() - t0);
     await sleep(100);
