@@ -1,0 +1,68 @@
+// The stats prober (src/prober.ts) over a stand-in for Chromium < 117, which has the legacy
+// callback form `getStats(callback)`. A file of its own: whether the legacy form exists is learnt
+// once per module, and test/node/prober.test.mjs teaches it that it does not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createProber, plan, stop } from '../../dist/prober.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A stand-in connection, one transport in use over a pair that works both ways. The legacy form
+ * shows DTLS up (a cipher) while `up` is true; the promise form says `dtlsState`.
+ */
+function fakeConnection(dtlsState) {
+  const pc = {
+    up: true,
+    legacyReads: 0,
+    promiseReads: 0,
+    getStats(callback) {
+      if (typeof callback !== 'function') {
+        pc.promiseReads++;
+        return Promise.resolve(new Map([['t', { type: 'transport', id: 't', dtlsState }]]));
+      }
+      pc.legacyReads++;
+      const stats = (values) => (name) => values[name] || '';
+      const reports = [
+        { type: 'googCandidatePair', id: 'pair', stat: stats({ googWritable: 'true', googReadable: 'true' }) },
+        { type: 'googComponent', id: 'component', stat: stats({ selectedCandidatePairId: 'pair', dtlsCipher: pc.up ? 'TLS_AES' : '' }) },
+      ];
+      setTimeout(() => callback({ result: () => reports }));
+      return undefined;
+    },
+  };
+  return pc;
+}
+
+test('DTLS seen up for a moment, then down while connecting: the promise form is asked, and says "failed"', async () => {
+  // Measured in Chromium 74 and 76 (test/old "DTLS fingerprint failure", 2 pages in ~40): the side
+  // whose own fingerprint check passes has DTLS up for a few ms until the peer's alert fails it.
+  // A legacy read in that moment saw it up; the legacy form cannot tell the failure that follows
+  // from a close, and the shim stayed "connecting" while the browser said "failed".
+  const pc = fakeConnection('failed');
+  const p = createProber(pc, () => {});
+  plan(p, 'dtls', false, 'connecting');
+  for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
+  await sleep(5);
+  assert.deepEqual(p.dtls, ['connected'], 'the first (legacy) read saw DTLS up');
+  pc.up = false;
+  for (let i = 0; i < 100 && !(p.dtls && p.dtls[0] === 'failed'); i++) await sleep(10);
+  stop(p);
+  assert.deepEqual(p.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
+  assert.ok(pc.promiseReads >= 1, 'asked the promise form');
+});
+
+test('DTLS up, then down after "connected" (a peer\'s close_notify): the promise form is not asked', async () => {
+  // In Chromium 71 a promise-form read in flight can deadlock close(), which a page calls right
+  // after its peer left: once connected, up-then-down reads "closed" from the legacy form alone.
+  const pc = fakeConnection('closed');
+  const p = createProber(pc, () => {});
+  plan(p, 'dtls', true, 'connected');
+  for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
+  await sleep(5);
+  pc.up = false;
+  await sleep(400);
+  stop(p);
+  assert.deepEqual(p.dtls, ['closed']);
+  assert.equal(pc.promiseReads, 0, 'promise-form reads');
+});
