@@ -248,15 +248,13 @@ function learn(p: Prober, s: StatsStates, legacy: boolean, confirmed: boolean, s
   }
   p.legacy = s.legacy;
   // A stall is a transport whose ICE works and whose DTLS is not up, while the value needs DTLS
-  // (`dtls`): a transport never seen up, or one seen up that went down before "connected". The
-  // latter is the side whose own fingerprint check passed, failed a few ms later by the peer's
-  // alert (measured in 74 and 76), or a peer that closed mid-handshake: only the promise form
-  // tells "failed" from "closed". Seen up and down after "connected" is a peer's close_notify:
-  // no promise-form read then, when the page is likely to close() (Chromium 71's hazard).
+  // (`dtls`: connecting, or the few settle reads after "connected"), whether or not it was seen up
+  // before: the side whose own fingerprint check passed has DTLS up for a few ms until the peer's
+  // alert fails it (a legacy read may land in them), and a peer may close mid-handshake; only the
+  // promise form tells "failed" from "closed". Outside `dtls` (a held "disconnected" after a
+  // peer's close_notify, when the page is likely to close(): Chromium 71's hazard) no stall.
   let stalled = false;
-  for (let i = 0; i < s.dtls.length; i++) {
-    if (s.dtls[i] === '?' && (!p.connected || p.up.indexOf(s.ids[i]) < 0)) stalled = p.need === 'dtls';
-  }
+  for (let i = 0; i < s.dtls.length; i++) if (s.dtls[i] === '?') stalled = p.need === 'dtls';
   if (!stalled) p.confirms = 0;
   p.stallSince = stalled ? p.stallSince || now() : 0;
   // The promise form with no DTLS state (Firefox has no transport entries) never will have one;

@@ -52,17 +52,31 @@ test('DTLS seen up for a moment, then down while connecting: the promise form is
   assert.ok(pc.promiseReads >= 1, 'asked the promise form');
 });
 
-test('DTLS up, then down after "connected" (a peer\'s close_notify): the promise form is not asked', async () => {
-  // In Chromium 71 a promise-form read in flight can deadlock close(), which a page calls right
-  // after its peer left: once connected, up-then-down reads "closed" from the legacy form alone.
-  const pc = fakeConnection('closed');
+test('the same right after "connected" (the settle reads): the promise form is asked, and says "failed"', async () => {
+  // Chromium 76 has ICE transports and does not fold DTLS into iceConnectionState: the DTLS blip
+  // makes the value "connected", and the legacy form alone would keep it there.
+  const pc = fakeConnection('failed');
   const p = createProber(pc, () => {});
   plan(p, 'dtls', true, 'connected');
   for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
   await sleep(5);
   pc.up = false;
-  await sleep(400);
+  for (let i = 0; i < 100 && !(p.dtls && p.dtls[0] === 'failed'); i++) await sleep(10);
   stop(p);
-  assert.deepEqual(p.dtls, ['closed']);
+  assert.deepEqual(p.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
+});
+
+test('DTLS up, then down where no DTLS is needed (a held "disconnected"): the promise form is not asked', async () => {
+  // In Chromium 71 a promise-form read in flight can deadlock close(), which a page calls right
+  // after its peer left: a held "disconnected" reads the legacy form alone.
+  const pc = fakeConnection('closed');
+  const p = createProber(pc, () => {});
+  plan(p, 'held', true, 'held');
+  for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
+  await sleep(5);
+  pc.up = false;
+  await sleep(1200);
+  stop(p);
+  assert.ok(pc.legacyReads >= 2, `legacy reads: ${pc.legacyReads}`);
   assert.equal(pc.promiseReads, 0, 'promise-form reads');
 });
