@@ -50,7 +50,7 @@ export interface Sources {
  * (Chromium < 75) while no remote candidate is known; `getStats()`.
  */
 export const ICE_TRANSPORTS = 0, ICE_CONNECTION_STATE = 1, HELD = 2, NO_REMOTE_CANDIDATE = 3, ICE_STATS = 4;
-export type IceSource = 0 | 1 | 2 | 3 | 4;
+export type IceSourceCode = 0 | 1 | 2 | 3 | 4;
 
 /**
  * Where the DTLS states given to the rules came from, as a code: the DTLS transports; `getStats()`;
@@ -58,14 +58,14 @@ export type IceSource = 0 | 1 | 2 | 3 | 4;
  * spoken); none (no DTLS transport exposed, and no stats to ask).
  */
 export const DTLS_TRANSPORTS = 0, DTLS_STATS = 1, DTLS_FROM_ICE = 2, NOT_SEEN = 3, NO_DTLS = 4;
-export type DtlsSource = 0 | 1 | 2 | 3 | 4;
+export type DtlsSourceCode = 0 | 1 | 2 | 3 | 4;
 
 export interface Derivation {
   value: RTCPeerConnectionState;
   ice: RTCIceConnectionState;
-  iceFrom: IceSource;
+  iceFrom: IceSourceCode;
   dtls: readonly string[];
-  dtlsFrom: DtlsSource;
+  dtlsFrom: DtlsSourceCode;
   /** What the stats path needs now (schedule.ts). */
   need: Need;
   /** The ICE state standing in for a held "disconnected" from now on, or null. */
@@ -79,7 +79,7 @@ export function derive(s: Sources): Derivation {
   const folded = !s.iceTransports.length;
   const exposed = folded ? s.iceConnectionState : aggregateIceState(s.iceTransports);
   let ice = exposed;
-  let iceFrom: IceSource = folded ? ICE_CONNECTION_STATE : ICE_TRANSPORTS;
+  let iceFrom: IceSourceCode = folded ? ICE_CONNECTION_STATE : ICE_TRANSPORTS;
   const stats = s.stats;
   // Chromium < 75 folds DTLS into iceConnectionState (stats.ts): with no ICE transport to read, a
   // "disconnected" is held at the value before ("connected", or "connecting" as ICE "checking"
@@ -107,7 +107,7 @@ export function derive(s: Sources): Derivation {
     iceFrom = NO_REMOTE_CANDIDATE;
   }
   let dtls = s.dtlsTransports;
-  let dtlsFrom: DtlsSource = dtls.length ? DTLS_TRANSPORTS : NO_DTLS;
+  let dtlsFrom: DtlsSourceCode = dtls.length ? DTLS_TRANSPORTS : NO_DTLS;
   const dtlsFromStats = !dtls.length && !stats.blind && s.canStat && s.described;
   if (dtlsFromStats) {
     // No DTLS transport in sight: until getStats() has spoken, an ICE connection is not a DTLS
