@@ -252,7 +252,8 @@ export function ensureTracked(pc: RTCPeerConnection): void {
 export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
   if (isClosed(pc)) {
     const rec = records.get(pc);
-    if (rec) finish(rec); // idempotent
+    // Once: every read after close() lands here, and finishing again would only redo the work.
+    if (rec && rec.value !== 'closed') finish(rec);
     return 'closed';
   }
   const rec = track(pc);

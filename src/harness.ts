@@ -34,12 +34,16 @@ export interface HarnessOptions {
   profile?: Profile;
 }
 
+type Cut = ReadonlyArray<readonly [string, string]>;
+
+/** What `no-ice-transports` deletes; `no-transports` deletes it too. */
+const ICE_TRANSPORTS_CUT: Cut = [['RTCPeerConnection', 'sctp'], ['RTCDtlsTransport', 'iceTransport'], ['RTCIceTransport', 'state']];
+
 /** The properties each {@link Profile} deletes, as [interface, property] on its prototype. */
-export const PROFILES: Readonly<Record<Profile, ReadonlyArray<readonly [string, string]>>> = {
+export const PROFILES: Readonly<Record<Profile, Cut>> = {
   'no-connection-state': [],
-  'no-ice-transports': [['RTCPeerConnection', 'sctp'], ['RTCDtlsTransport', 'iceTransport'], ['RTCIceTransport', 'state']],
-  'no-transports': [['RTCPeerConnection', 'sctp'], ['RTCDtlsTransport', 'iceTransport'], ['RTCIceTransport', 'state'],
-    ['RTCRtpSender', 'transport'], ['RTCRtpReceiver', 'transport']],
+  'no-ice-transports': ICE_TRANSPORTS_CUT,
+  'no-transports': ICE_TRANSPORTS_CUT.concat([['RTCRtpSender', 'transport'], ['RTCRtpReceiver', 'transport']]),
 };
 
 /** Absolute path of the self-installing script (`dist/rtc-connection-state-shim.min.js`). */

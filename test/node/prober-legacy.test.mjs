@@ -34,20 +34,35 @@ function fakeConnection(dtlsState) {
   return pc;
 }
 
-test('DTLS seen up for a moment, then down while connecting: the promise form is asked, and says "failed"', async () => {
-  // Measured in Chromium 74 and 76 (test/old "DTLS fingerprint failure", 2 pages in ~40): the side
-  // whose own fingerprint check passes has DTLS up for a few ms until the peer's alert fails it.
-  // A legacy read in that moment saw it up; the legacy form cannot tell the failure that follows
-  // from a close, and the shim stayed "connecting" while the browser said "failed".
-  const pc = fakeConnection('failed');
+/**
+ * A prober in a phase of `need`, whose first (legacy) read sees DTLS up; then DTLS goes down in
+ * the stand-in. Returns the connection, the prober, and the DTLS states after that first read.
+ */
+async function upThenDown(dtlsState, need, connected) {
+  const pc = fakeConnection(dtlsState);
   const p = createProber(pc, () => {});
-  plan(p, 'dtls', false, 'connecting');
+  plan(p, need, connected, need);
   for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
   await sleep(5);
-  assert.deepEqual(p.dtls, ['connected'], 'the first (legacy) read saw DTLS up');
+  const first = p.dtls;
   pc.up = false;
+  return { pc, p, first };
+}
+
+/** Waits (1 s at most) for the prober's DTLS states to say "failed", then stops it. */
+async function settleOnFailed(p) {
   for (let i = 0; i < 100 && !(p.dtls && p.dtls[0] === 'failed'); i++) await sleep(10);
   stop(p);
+}
+
+test('DTLS seen up for a moment, then down while connecting: the promise form is asked, and says "failed"', async () => {
+  // Seen in Chromium 74 (test/old "DTLS fingerprint failure", 1 page in ~40): the side whose own
+  // fingerprint check passes has DTLS up for a few ms until the peer's alert fails it. A legacy
+  // read in that moment saw it up; the legacy form cannot tell the failure that follows from a
+  // close, and the shim stayed "connecting" while the browser said "failed".
+  const { pc, p, first } = await upThenDown('failed', 'dtls', false);
+  assert.deepEqual(first, ['connected'], 'the first (legacy) read saw DTLS up');
+  await settleOnFailed(p);
   assert.deepEqual(p.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
   assert.ok(pc.promiseReads >= 1, 'asked the promise form');
 });
@@ -55,26 +70,15 @@ test('DTLS seen up for a moment, then down while connecting: the promise form is
 test('the same right after "connected" (the settle reads): the promise form is asked, and says "failed"', async () => {
   // Chromium 76 has ICE transports and does not fold DTLS into iceConnectionState: the DTLS blip
   // makes the value "connected", and the legacy form alone would keep it there.
-  const pc = fakeConnection('failed');
-  const p = createProber(pc, () => {});
-  plan(p, 'dtls', true, 'connected');
-  for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
-  await sleep(5);
-  pc.up = false;
-  for (let i = 0; i < 100 && !(p.dtls && p.dtls[0] === 'failed'); i++) await sleep(10);
-  stop(p);
+  const { pc, p } = await upThenDown('failed', 'dtls', true);
+  await settleOnFailed(p);
   assert.deepEqual(p.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
 });
 
 test('DTLS up, then down where no DTLS is needed (a held "disconnected"): the promise form is not asked', async () => {
   // In Chromium 71 a promise-form read in flight can deadlock close(), which a page calls right
   // after its peer left: a held "disconnected" reads the legacy form alone.
-  const pc = fakeConnection('closed');
-  const p = createProber(pc, () => {});
-  plan(p, 'held', true, 'held');
-  for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
-  await sleep(5);
-  pc.up = false;
+  const { pc, p } = await upThenDown('closed', 'held', true);
   await sleep(1200);
   stop(p);
   assert.ok(pc.legacyReads >= 2, `legacy reads: ${pc.legacyReads}`);
