@@ -114,6 +114,9 @@ describe('install', () => {
       pc1.createDataChannel('x');
       await negotiate(pc1, pc2);
       await until(() => pc1.connectionState === 'connected', 10000, 'connected');
+      // The getter can read "connected" before the shim's event for it, which a DTLS change queues
+      // in a task of its own: wait for the event, or it would land after the reinstall below.
+      await until(() => seen.some(([state]) => state === 'connected'), 2000, 'the shim\'s "connected" event');
       // Chromium's own value follows a task later.
       await until(() => nativeGet.call(pc1) === 'connected', 2000, 'native connected');
       r.uninstall();
