@@ -108,7 +108,7 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   // Where ICE "connected" said DTLS is up, remember it as the stats would: a close_notify later
   // takes DTLS down again, and that is "closed", not "connecting".
   if (d.dtlsFrom === DTLS_FROM_ICE) markUp(stats);
-  stats.exposedDisconnected = d.exposed === 'disconnected';
+  stats.exposedDisconnected = d.exposed === 'disconnected' || !!d.held;
   stats.folded = !transports.ice.length;
   if (!stats.exposedDisconnected) stats.ice = undefined;
   // A new phase (schedule.ts) whenever the need, the value or what the browser exposes changes.

@@ -85,8 +85,11 @@ export function derive(s: Sources): Derivation {
   // "disconnected" is held at the value before ("connected", or "connecting" as ICE "checking"
   // when the peer closed mid-handshake) until getStats() tells a peer's close_notify (pair still
   // writable) from a real loss of ICE consent. It never turns a "connecting" into "connected".
+  // In 71 the same close_notify can also turn it "checking" a millisecond after that "disconnected",
+  // and leave it there until ICE fails (test/old "peer closes", 1 page in ~20 under load): a hold
+  // under way goes on through it, so consent loss still shows as "disconnected".
   let held: RTCIceConnectionState | null = null;
-  if (ice === 'disconnected') {
+  if (ice === 'disconnected' || (ice === 'checking' && s.held && s.folds)) {
     if (stats.ice) {
       // "connected" from the stats only ever answers a hold (prober.ts): the held state stands.
       held = s.held;

@@ -43,7 +43,10 @@ export interface Prober {
   blind?: boolean;
   /** The last read showed Chromium's legacy pair semantics (stats.ts); undefined before any read. */
   legacy?: boolean;
-  /** Whether the exposed ICE state is "disconnected" (set by the owner before each plan). */
+  /**
+   * Whether the exposed ICE state is "disconnected", or a "checking" that stands for a held one
+   * (derive.ts; set by the owner before each plan): only then do the reads judge ICE.
+   */
   exposedDisconnected?: boolean;
   /** No ICE transport is exposed, so a "disconnected" may fold in DTLS (stats.ts). */
   folded?: boolean;
@@ -232,10 +235,16 @@ function runDeferred(p: Prober): void {
 /** Stores what a settled read said: the stats memory connection.ts reads. */
 function learn(p: Prober, s: StatsStates, legacy: boolean, confirmed: boolean, samePhase: boolean): void {
   // Only a held "disconnected" may be overruled by a writable pair (derive.ts).
-  // What ICE is, only from a read of this phase: one started before the ICE event (or a
-  // promise-form confirm, which answers DTLS only) would judge a hold by stale facts.
-  // An empty legacy report (seen in 71 a few ms after the peer's close_notify) says nothing.
-  p.ice = p.exposedDisconnected && samePhase && !confirmed && s.transports ? iceFromStats(s, !!p.folded && p.need === 'held', !!p.folds) : undefined;
+  // What ICE is, only from a report of this phase: one read before the ICE event, one the browser
+  // gathered before it (the legacy form's snapshot can be ~50 ms old: stats.ts `at`; one gathered
+  // while the pair was not yet writable turned a held "connected" into "disconnected" in 74, 1 CI
+  // run), or a promise-form confirm (it answers DTLS only) would judge a hold by stale facts. An
+  // empty legacy report (seen in 71 a few ms after the peer's close_notify) says nothing either.
+  // A read that cannot judge leaves the last answer standing (the owner clears it when the
+  // "disconnected" is over).
+  if (p.exposedDisconnected && samePhase && !confirmed && s.transports && !(s.at! < p.since!)) {
+    p.ice = iceFromStats(s, !!p.folded && p.need === 'held', !!p.folds);
+  }
   if (confirmed) {
     // The promise form answered the stall; ask it again only after twice as long. What it saw up
     // counts as up: the legacy form shows DTLS up some milliseconds later (measured in 71).

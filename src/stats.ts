@@ -17,8 +17,8 @@
  *   is lost, so a pair must carry Chromium's `consentRequestsSent` and no `iceState` beside it.
  * - Chromium's legacy callback form `getStats(callback)` (until ~M117) carries the same pair and
  *   selected-pair facts (`googCandidatePair.googWritable`, `googComponent.selectedCandidatePairId`)
- *   and shows DTLS up (`dtlsCipher`, `remoteCertificateId`), but has no DTLS state: it cannot tell
- *   a handshake in progress from a failed one. See prober.ts for why it is read at all.
+ *   and shows DTLS up (`dtlsCipher`), but has no DTLS state: it cannot tell a handshake in
+ *   progress from a failed one. See prober.ts for why it is read at all.
  */
 
 /** The states found in one stats report. */
@@ -40,6 +40,13 @@ export interface StatsStates {
   writable: number;
   /** The id of the transport behind each entry of `dtls`. */
   ids: string[];
+  /**
+   * When the browser gathered the report (ms since the epoch), where it says so. The legacy form
+   * answers from a snapshot up to ~50 ms old: Chromium gathers it anew only if the last one is
+   * older than that (measured in 71 and 74 with reads 4 ms apart: the same `timestamp`, 0–11 ms
+   * old, and right after ICE connected a report without the transport at all).
+   */
+  at?: number;
   /**
    * Chromium before `iceState` was reported (< ~80): its selected pairs' `writable` follows ICE
    * consent, and its iceConnectionState may fold in DTLS (< 75).
@@ -97,6 +104,7 @@ export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
 interface LegacyReport {
   type: string;
   id: string;
+  timestamp: Date;
   stat(name: string): string;
 }
 
@@ -120,8 +128,12 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
             if (r.stat('googReadable') === 'true') readable.push(r.id);
           } else if (r.type === 'googComponent') {
             out.transports++;
+            out.at = +r.timestamp;
             const pair = r.stat('selectedCandidatePairId');
-            const up = r.stat('dtlsCipher') || r.stat('remoteCertificateId');
+            // DTLS is up where it negotiated a cipher (71, 74, 76: always beside the remote
+            // certificate once connected). The certificate alone comes mid-handshake: 76, a peer
+            // that closed before its last flight, showed it in 11 of 30 pairs left "connecting".
+            const up = r.stat('dtlsCipher');
             if (pair) pairs.push(pair);
             // The offerer keeps listing the transports BUNDLE dropped (no pair, no DTLS, measured
             // in 71): only a transport in use says anything about DTLS.

@@ -12,8 +12,9 @@
 //   node test/old/run.mjs                      everything
 //   node test/old/run.mjs --stress-only [--shim=/results/old.js] [--closes=N]
 //                                              only the stress test, with another build of the script
-//   node test/old/run.mjs --no-stress [--page="71 script plan-b"]
-//                                              only the suite pages (those whose label contains --page)
+//   node test/old/run.mjs --no-stress [--page="71 script plan-b"] [--only="peer closes"] [--repeat=N]
+//                                              only the suite pages (those whose label contains --page),
+//                                              only the tests whose name contains --only, each N times
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ const OLD_BOUND_MS = Number(process.env.OLD_BOUND_MS || 170000);
 /** One DevTools call. */
 const CALL_MS = 10000;
 /** A suite page must finish within this. */
-const PAGE_MS = 90000;
+const PAGE_MS = 90000 * (Number(args.repeat) || 1);
 /** A stress page that logs nothing for this long is hung (a close() takes milliseconds). */
 const SILENT_MS = 10000;
 /** Closes (pairs of connections) per stress browser; three browsers per SDP flavour. */
@@ -186,7 +187,8 @@ async function runPage(server, page) {
     });
     await cdp.send('Runtime.enable');
     version = await cdp.eval('navigator.userAgent');
-    const url = `http://127.0.0.1:${server.address().port}/test/old/page.html?mode=${page.mode}&sdp=${page.sdp}`;
+    const pick = (typeof args.only === 'string' ? `&only=${encodeURIComponent(args.only)}` : '') + (args.repeat ? `&repeat=${Number(args.repeat)}` : '');
+    const url = `http://127.0.0.1:${server.address().port}/test/old/page.html?mode=${page.mode}&sdp=${page.sdp}${pick}`;
     await cdp.send('Page.navigate', { url });
     const end = Date.now() + PAGE_MS;
     let results = null;

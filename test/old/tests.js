@@ -93,10 +93,12 @@
     });
   }
   function record(pc) {
-    var r = { listener: [], handler: [], trusted: 0, times: [], t0: performance.now() };
+    // `why`: what the installed shim derived at each event (for failure messages).
+    var r = { listener: [], handler: [], trusted: 0, times: [], why: [], t0: performance.now() };
     pc.addEventListener('connectionstatechange', function (e) {
       if (e.isTrusted) r.trusted++;
       r.listener.push(pc.connectionState);
+      r.why.push(derivation(pc));
       r.times.push(Math.round(performance.now() - r.t0));
     });
     pc.onconnectionstatechange = function () { r.handler.push(pc.connectionState); };
@@ -227,7 +229,7 @@
     for (var i = 1; i < seq.length; i++) {
       assert(!(seq[i] === 'connected' && seq.slice(0, i).indexOf('disconnected') >= 0), 'back to "connected" after "disconnected": ' + seq.join('→'));
     }
-    if (env.nativeGet) same(p.pc1.connectionState, n1.seq[n1.seq.length - 1], 'final value against native');
+    if (env.nativeGet) same(p.pc1.connectionState, n1.seq[n1.seq.length - 1], 'final value against native (the shim\'s last event: ' + r1.why.slice(-1) + ')');
   }, {
     // 1 page in 20: the watcher's own reads judged the folded "disconnected" a real one where the
     // installed shim's held "connected" (a race in the hold's first read, not yet explained).
@@ -331,7 +333,7 @@
     for (var i = 1; i < seq.length; i++) {
       assert(!(seq[i] === 'connected' && seq.slice(0, i).indexOf('disconnected') >= 0), 'back to "connected" after "disconnected": ' + seq.join('→'));
     }
-    if (env.nativeGet) same(p.pc1.connectionState, n1.seq[n1.seq.length - 1], 'final value against native');
+    if (env.nativeGet) same(p.pc1.connectionState, n1.seq[n1.seq.length - 1], 'final value against native (the shim\'s last event: ' + r1.why.slice(-1) + ')');
   }, { unlikeWatch: 'its reads race the close_notify' });
 
   test('local close(): "closed" at once, no event (although old Chrome fires iceconnectionstatechange)', async function () {
@@ -428,8 +430,14 @@
 
   async function run() {
     var out = [];
-    for (var i = 0; i < tests.length; i++) {
-      var t = tests[i];
+    // run.mjs --only / --repeat: a subset of the tests, each run `repeat` times (hunting a flake).
+    var picked = [];
+    tests.forEach(function (t) {
+      if (env.only && t.name.indexOf(env.only) < 0) return;
+      for (var k = 0; k < env.repeat; k++) picked.push(t);
+    });
+    for (var i = 0; i < picked.length; i++) {
+      var t = picked[i];
       var ctx = {};
       var entry = { name: t.name, status: 'passed' };
       console.log('test: ' + t.name); // test/old/run.mjs names it if the page stops answering
