@@ -10,7 +10,7 @@ const PRIVATE = new RegExp('^(' + [
   'since', 'reads', 'elapsed', 'stallSince', 'confirms', 'up', 'onRead', 'stopped', 'selected',
   'seen', 'folds', 'deferred', 'iceEvent', 'connected', 'risky', 'upPending', 'passing', 'given',
   'canStat', 'watchers', 'previous', 'iceTransports', 'dtlsTransports', 'described', 'remote',
-  'era', 'off', 'ids', 'watched', 'changed', 'need', 'held', 'exposed', 'stats',
+  'era', 'off', 'ids', 'watched', 'changed', 'need', 'held', 'exposed', 'stats', 'gathered',
 ].join('|') + ')$');
 
 /** The harness's `.d.ts` as `.d.cts`, for TypeScript consumers that `require()` it. */

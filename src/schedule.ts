@@ -42,10 +42,24 @@ export const FIRST_MS = 8;
 export const DTLS_CEILING_MS = 1000;
 /** Reads after "connected" in a `dtls` phase (8 … 250 ms apart, ~0.75 s in all). */
 export const SETTLE_READS = 8;
-/** A held "disconnected" is re-read this often (native 74 reports consent loss at ~5.5 s). */
+/** A held "disconnected" is re-read this often… */
 export const HELD_MS = 500;
-/** "disconnected" is re-read this often (Chromium fails at ~15 s, Firefox at ~29 s). */
+/**
+ * …except near this many ms into the hold: native 74 reports the loss of ICE consent ~5.1 s after
+ * the peer's close_notify (measured: 5,040–5,085 ms; 5.7 s in shared/notes), and 500 ms reads
+ * trailed it by up to ~0.5 s.
+ */
+export const CONSENT_LOST_MS = 5500;
+/** "disconnected" is re-read this often… (Chromium fails at ~15 s, Firefox at ~29 s) */
 export const DISCONNECTED_MS = 1000;
+/**
+ * …except near this many ms into it: Chromium (76 measured: 10.00 s after, at 15.04–15.08 s) fails
+ * ICE 10 s after "disconnected", both timers running from the peer's last answer, so reads 1 s
+ * apart that began at the "disconnected" each fell just before the failure, trailing it by ~0.9 s.
+ */
+export const ICE_FAILS_MS = 10000;
+/** Within 1 s of such a moment, reads come this often. */
+export const NEAR_MS = 100;
 /** No phase reads for longer than this: past it the value rests on what is exposed. */
 export const PHASE_BOUND_MS = 30000;
 
@@ -53,15 +67,21 @@ export const PHASE_BOUND_MS = 30000;
  * Milliseconds until the next read, or -1 for none (the phase is over or needs nothing).
  * - `dtls`: 0, 8, 16, … doubling to 1 s while "connecting"; after "connected" at most
  *   {@link SETTLE_READS} reads in all, no more than 250 ms apart;
- * - `held`: at once, then every 500 ms; `disconnected`: every 1 s;
+ * - `held`: at once, then every 500 ms (100 ms from 4.5 to 6.5 s); `disconnected`: every 1 s
+ *   (100 ms from 9 to 11 s);
  * - every phase stops after {@link PHASE_BOUND_MS}.
  */
 export function nextRead(p: Phase): number {
   if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
-  if (p.need === 'held') return p.reads ? HELD_MS : 0;
-  if (p.need === 'disconnected') return DISCONNECTED_MS;
+  if (p.need === 'held') return p.reads ? near(p.elapsed, CONSENT_LOST_MS, HELD_MS) : 0;
+  if (p.need === 'disconnected') return near(p.elapsed, ICE_FAILS_MS, DISCONNECTED_MS);
   if (p.connected && p.reads >= SETTLE_READS) return -1;
   if (!p.reads) return 0;
   // 8 << 7 = 1024: clamp the shift so the interval cannot overflow, then cap it.
   return Math.min(p.connected ? 250 : DTLS_CEILING_MS, FIRST_MS << Math.min(p.reads - 1, 7));
+}
+
+/** `slow`, or {@link NEAR_MS} within 1 s of `due` (when the browser's own timer is due). */
+function near(elapsed: number, due: number, slow: number): number {
+  return Math.abs(elapsed - due) <= 1000 ? NEAR_MS : slow;
 }

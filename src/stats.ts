@@ -46,7 +46,7 @@ export interface StatsStates {
    * older than that (measured in 71 and 74 with reads 4 ms apart: the same `timestamp`, 0–11 ms
    * old, and right after ICE connected a report without the transport at all).
    */
-  at?: number;
+  gathered?: number;
   /**
    * Chromium before `iceState` was reported (< ~80): its selected pairs' `writable` follows ICE
    * consent, and its iceConnectionState may fold in DTLS (< 75).
@@ -128,7 +128,7 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
             if (r.stat('googReadable') === 'true') readable.push(r.id);
           } else if (r.type === 'googComponent') {
             out.transports++;
-            out.at = +r.timestamp;
+            out.gathered = +r.timestamp;
             const pair = r.stat('selectedCandidatePairId');
             // DTLS is up where it negotiated a cipher (71, 74, 76: always beside the remote
             // certificate once connected). The certificate alone comes mid-handshake: 76, a peer

@@ -47,6 +47,9 @@ test('the same when the peer closed mid-handshake: held at "connecting", never "
 
 test('a "checking" with no hold under way is "connecting", as the rules say', () => {
   assert.deepEqual(replay([['checking']]), ['connecting/dtls']);
-  // Chromium 76 does not fold DTLS in: its "checking" is ICE's own, hold or not.
-  assert.deepEqual(replay([['disconnected'], ['checking']], { folds: false }), ['connected/held', 'connecting/dtls']);
+});
+
+test('Chromium 76 does not fold DTLS in: its "disconnected" (consent lost) is not held, and its "checking" is ICE\'s own', () => {
+  // Held, the value trailed native 76 by ~0.5 s: the first read still saw the pair writable.
+  assert.deepEqual(replay([['disconnected'], ['checking']], { folds: false }), ['disconnected/disconnected', 'connecting/dtls']);
 });

@@ -19,6 +19,12 @@ function replay(need, connected, max = 1000) {
   return { delays, elapsed, stopped: false };
 }
 
+/** When each read of a replay comes, in ms since the phase began. */
+function readsAt(r) {
+  let t = 0;
+  return r.delays.map((d) => (t += d));
+}
+
 test('nothing needed: no read', () => {
   assert.equal(nextRead(phase('none', 0)), -1);
   assert.equal(nextRead(phase('none', 5, 100, true)), -1);
@@ -38,17 +44,24 @@ test('just after "connected": 8 settle reads, no more than 250 ms apart', () => 
   assert.ok(r.stopped);
 });
 
-test('held "disconnected": at once, then every 500 ms, bounded', () => {
+test('held "disconnected": at once, then every 500 ms, every 100 ms within 1 s of 5.5 s (consent loss), bounded', () => {
   const r = replay('held', true);
   assert.deepEqual(r.delays.slice(0, 4), [0, 500, 500, 500]);
+  // Reads at 0, 500 … 4500, then 100 ms apart through 6.5 s, then 500 ms apart again.
+  const at = readsAt(r);
+  assert.deepEqual(at.slice(8, 13), [4000, 4500, 4600, 4700, 4800]);
+  assert.deepEqual(at.slice(28, 33), [6400, 6500, 6600, 7100, 7600]);
   assert.ok(r.stopped && r.elapsed < PHASE_BOUND_MS + 500);
 });
 
-test('"disconnected": every second, bounded (Chromium fails at ~15 s, Firefox at ~29 s)', () => {
+test('"disconnected": every second, every 100 ms within 1 s of 10 s (Chromium fails ICE then), bounded', () => {
   const r = replay('disconnected', false);
   assert.deepEqual(r.delays.slice(0, 3), [1000, 1000, 1000]);
+  const at = readsAt(r);
+  assert.deepEqual(at.slice(7, 11), [8000, 9000, 9100, 9200]);
+  assert.deepEqual(at.slice(27, 32), [10900, 11000, 11100, 12100, 13100]);
   assert.ok(r.stopped);
-  assert.equal(r.delays.length, 30);
+  assert.equal(r.delays.length, 49);
 });
 
 test('a phase past its bound reads no more, whatever its count', () => {

@@ -420,10 +420,12 @@
     assert(r1.times[1] > 13000 && r1.times[1] < 18000, 'failed between 13 and 18 s');
     if (env.nativeGet && env.mode === 'script') {
       same(nt.map(function (n) { return n.s; }), ['disconnected', 'failed'], 'native sequence');
-      // getStats() is read every 500 ms while held and every 1 s while "disconnected".
+      // getStats() is read every 100 ms within 1 s of when the browser's own timers are due
+      // (schedule.ts): consent loss ~5.1 s into a hold (74), ICE failure 10 s after "disconnected"
+      // (76; 71–75 show it in iceConnectionState). Before that, 500 ms and 1 s reads trailed by ~0.5 s.
       for (var i = 0; i < 2; i++) {
         var lag = r1.times[i] - nt[i].t;
-        assert(lag > -100 && lag < (i ? 1100 : 600), r1.listener[i] + ' trails native by ' + lag + ' ms');
+        assert(lag > -100 && lag < 400, r1.listener[i] + ' trails native by ' + lag + ' ms');
       }
     }
   });
