@@ -81,15 +81,16 @@ export function derive(s: Sources): Derivation {
   let ice = exposed;
   let iceFrom: IceSourceCode = folded ? ICE_CONNECTION_STATE : ICE_TRANSPORTS;
   const stats = s.stats;
-  // Chromium < 75 folds DTLS into iceConnectionState (stats.ts): there (it has no ICE transport to
-  // read), a "disconnected" is held at the value before ("connected", or "connecting" as ICE "checking"
-  // when the peer closed mid-handshake) until getStats() tells a peer's close_notify (pair still
-  // writable) from a real loss of ICE consent. It never turns a "connecting" into "connected".
-  // In 71 the same close_notify can also turn it "checking" a millisecond after that "disconnected",
-  // and leave it there until ICE fails (test/old "peer closes", 1 page in ~20 under load): a hold
-  // under way goes on through it, so consent loss still shows as "disconnected". Chromium 76 does
-  // not fold: its "disconnected" is ICE's own (consent lost), and is not held (it was, until
-  // 2026-11-30: the first read still saw the pair writable, and the value trailed native by 0.5 s).
+  // Chromium < 75 folds DTLS into iceConnectionState (stats.ts): there (it has no ICE transport
+  // to read), a "disconnected" is held at the value before ("connected", or "connecting" as ICE
+  // "checking" when the peer closed mid-handshake) until getStats() tells a peer's close_notify
+  // (pair still writable) from a real loss of ICE consent. It never turns a "connecting" into
+  // "connected". In 71 the same close_notify can also turn it "checking" a millisecond after that
+  // "disconnected", and leave it there until ICE fails (test/old "peer closes", 1 run in ~20 of
+  // the full old-build suite): a hold under way goes on through it, so the loss of consent still
+  // shows as "disconnected". Chromium 76 does not fold: its "disconnected" is ICE's own (consent
+  // lost) and is not held (held, the first read still saw the pair writable, and the value
+  // trailed native by 0.5 s).
   let held: RTCIceConnectionState | null = null;
   if (ice === 'disconnected' || (ice === 'checking' && s.held)) {
     if (stats.ice) {

@@ -235,11 +235,12 @@ function runDeferred(p: Prober): void {
 /** Stores what a settled read said: the stats memory connection.ts reads. */
 function learn(p: Prober, s: StatsStates, legacy: boolean, confirmed: boolean, samePhase: boolean): void {
   // Only a held "disconnected" may be overruled by a writable pair (derive.ts).
-  // What ICE is, only from a report of this phase: one read before the ICE event, one the browser
-  // gathered before it (the legacy form's snapshot can be ~50 ms old: stats.ts `gathered`; one gathered
-  // while the pair was not yet writable turned a held "connected" into "disconnected" in 74, 1 CI
-  // run), or a promise-form confirm (it answers DTLS only) would judge a hold by stale facts. An
-  // empty legacy report (seen in 71 a few ms after the peer's close_notify) says nothing either.
+  // What ICE is, only from a report of this phase: one read before the ICE event, one the
+  // browser gathered before it (the legacy form's snapshot can be ~50 ms old: stats.ts
+  // `gathered`; one from before the pair was writable turned a held "connected" into
+  // "disconnected" in 74, in one CI run), or a promise-form confirm (it answers DTLS only) would
+  // judge a hold by stale facts. An empty legacy report (seen in 71 a few ms after the peer's
+  // close_notify) says nothing either.
   // A read that cannot judge leaves the last answer standing (the owner clears it when the
   // "disconnected" is over).
   if (p.exposedDisconnected && samePhase && !confirmed && s.transports && !(s.gathered! < p.since!)) {
