@@ -86,8 +86,8 @@ export function derive(s: Sources): Derivation {
   // "checking" when the peer closed mid-handshake) until getStats() tells a peer's close_notify
   // (pair still writable) from a real loss of ICE consent. It never turns a "connecting" into
   // "connected". In 71 the same close_notify can also turn it "checking" a millisecond after that
-  // "disconnected", and leave it there until ICE fails (test/old "peer closes", 1 run in ~20 of
-  // the full old-build suite): a hold under way goes on through it, so the loss of consent still
+  // "disconnected", and leave it there until ICE fails (test/old "peer closes": 1 of 20 runs in a
+  // full old-build repeat): a hold under way goes on through it, so the loss of consent still
   // shows as "disconnected". Chromium 76 does not fold: its "disconnected" is ICE's own (consent
   // lost) and is not held (held, the first read still saw the pair writable, and the value
   // trailed native by 0.5 s).

@@ -15,6 +15,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function fakeConnection(dtlsState) {
   const pc = {
     up: true,
+    /** The remote certificate is listed (with the cipher while `up`; alone mid-handshake). */
+    cert: false,
     writable: true,
     /** How old the legacy report is (ms): Chromium answers from a snapshot up to ~50 ms old. */
     age: 0,
@@ -30,7 +32,7 @@ function fakeConnection(dtlsState) {
       const timestamp = new Date(Date.now() - pc.age);
       const reports = [
         { type: 'googCandidatePair', id: 'pair', timestamp, stat: stats({ googWritable: String(pc.writable), googReadable: 'true' }) },
-        { type: 'googComponent', id: 'component', timestamp, stat: stats({ selectedCandidatePairId: 'pair', dtlsCipher: pc.up ? 'TLS_AES' : '' }) },
+        { type: 'googComponent', id: 'component', timestamp, stat: stats({ selectedCandidatePairId: 'pair', dtlsCipher: pc.up ? 'TLS_AES' : '', remoteCertificateId: pc.up || pc.cert ? 'cert' : '' }) },
       ];
       setTimeout(() => callback({ result: () => reports }));
       return undefined;
@@ -123,16 +125,9 @@ test('the legacy form counts DTLS up by its cipher, not by the remote certificat
   // Chromium 76, a peer that closed before its last handshake flight: the remote certificate is
   // listed, no cipher, and the browser says DTLS "connecting" (11 of 30 pairs). Counted as up, the
   // shim said "connected" where native stayed "connecting" (test/old, 5 pages in 40).
-  const certOnly = {
-    getStats(callback) {
-      const stats = (values) => (name) => values[name] || '';
-      const timestamp = new Date();
-      setTimeout(() => callback({ result: () => [
-        { type: 'googCandidatePair', id: 'pair', timestamp, stat: stats({ googWritable: 'true', googReadable: 'true' }) },
-        { type: 'googComponent', id: 'component', timestamp, stat: stats({ selectedCandidatePairId: 'pair', remoteCertificateId: 'cert' }) },
-      ] }));
-    },
-  };
+  const certOnly = fakeConnection('connecting');
+  certOnly.up = false;
+  certOnly.cert = true;
   const s = await readLegacyStates(certOnly);
   assert.deepEqual(s.dtls, ['?'], 'ICE works, DTLS not up: a handshake under way or a failed one');
 });
