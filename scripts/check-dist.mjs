@@ -10,7 +10,7 @@ import { parse } from 'acorn';
 const DIST = new URL('../dist/', import.meta.url);
 const SCRIPT = 'rtc-connection-state-shim.min.js';
 /** Bytes, min + brotli (quality 11), for the self-installing classic script. */
-export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 4060);
+export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 4100);
 /** Runs in Node only (test harnesses), never in a page: exempt from the Chromium 71 check. */
 const NODE_ONLY = ['harness.js'];
 /** Globals Chromium 71 lacks: banned as bare names; reading one as a property is a feature test. */

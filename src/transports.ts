@@ -3,7 +3,7 @@
  *
  * Browsers expose three profiles (see README "Support"):
  * - modern: DTLS transports on senders/receivers and `pc.sctp`, each with its RTCIceTransport state;
- * - DTLS only (Firefox 82–124, Chromium 72–75 partly): DTLS transports, no readable ICE transport
+ * - DTLS only (Firefox 82–124, Chromium 72–75 behind a flag): DTLS transports, no readable ICE transport
  *   state, so the ICE part comes from `pc.iceConnectionState`;
  * - ICE only (Chromium < 72, Firefox < 82): nothing but `pc.iceConnectionState`.
  * This file only reads what it is handed; it knows nothing of installing or events.
@@ -11,12 +11,16 @@
 import { G } from './global.js';
 
 /**
- * Whether this engine's `iceConnectionState` folds in DTLS: Chromium before 75 (measured in 71 and
- * 74: a wrong fingerprint keeps it at "checking", a peer's close_notify turns it "disconnected").
- * Chromium (it has `webkitRTCPeerConnection`, Firefox never did) without any RTCIceTransport.
+ * Whether this engine's `iceConnectionState` folds in DTLS: Chromium before 75 (measured in 64–74:
+ * a wrong fingerprint keeps it at "checking", a peer's close_notify turns it "disconnected").
+ * Chromium (it has `webkitRTCPeerConnection`, Firefox never did) without any RTCIceTransport, and
+ * not 75: 75 exposes no more than 74 (no transport, no RTC interface it lacks), yet its
+ * `iceConnectionState` is ICE's alone (measured in 75.0.3765: with a wrong fingerprint it says
+ * "connected" while native `connectionState` says "failed"). Only its version tells them apart; a
+ * user agent that names none is taken for an older engine.
  */
 export function folding(): boolean {
-  return chromium() && typeof G.RTCIceTransport !== 'function';
+  return chromium() && typeof G.RTCIceTransport !== 'function' && !(+(/Chrome\/(\d+)/.exec(G.navigator.userAgent) || [])[1] > 74);
 }
 
 /** Chromium: it has `webkitRTCPeerConnection`, which Firefox never had. */

@@ -1,7 +1,8 @@
-// Runs test/old/tests.js in real Chromium 71, 74 and 76 (chrome-aws-lambda 1.x builds, unpacked
-// on first use into .cache/), then the close() stress test (test/old/stress.js) in three
-// concurrent 71 browsers per SDP flavour. Playwright and current puppeteer cannot drive these
-// builds; this talks the DevTools protocol directly over `ws`.
+// Runs test/old/tests.js in every real Chromium from 64 to 76 (chrome-aws-lambda builds, unpacked
+// on first use into .cache/), six pages at a time, then the close() stress test (test/old/stress.js)
+// in three concurrent browsers per SDP flavour of each build that can deadlock there (69, 71, 72).
+// Playwright and current puppeteer cannot drive these builds; this talks the DevTools protocol
+// directly over `ws`.
 //
 // It cannot hang: Chromium 71 can deadlock its renderer in close() (see src/prober.ts), and a
 // hung page never answers again. So every DevTools call has a timeout, a closed socket rejects
@@ -15,6 +16,7 @@
 //   node test/old/run.mjs --no-stress [--page="71 script plan-b"] [--only="peer closes"] [--repeat=N]
 //                                              only the suite pages (those whose label contains --page),
 //                                              only the tests whose name contains --only, each N times
+//   --concurrency=N                            suite pages at once (default 6, or OLD_CONCURRENCY)
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +30,7 @@ const CACHE = join(ROOT, '.cache');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 
 /** The whole step, start to totals line. */
-const OLD_BOUND_MS = Number(process.env.OLD_BOUND_MS || 170000);
+const OLD_BOUND_MS = Number(process.env.OLD_BOUND_MS || 420000);
 /** One DevTools call. */
 const CALL_MS = 10000;
 /** A suite page must finish within this. */
@@ -38,20 +40,39 @@ const SILENT_MS = 10000;
 /** Closes (pairs of connections) per stress browser; three browsers per SDP flavour. */
 const STRESS_CLOSES = Number(args.closes || 100);
 const STRESS_BROWSERS = 3;
-
-/** Each page: a build, how the page gets connectionState, and the SDP flavour. */
-const PAGES = [
-  { build: 71, mode: 'script', sdp: 'plan-b' },
-  { build: 71, mode: 'script', sdp: 'unified-plan' },
-  { build: 74, mode: 'script', sdp: 'unified-plan' },
-  { build: 74, mode: 'forced', sdp: 'unified-plan' },
-  { build: 76, mode: 'script', sdp: 'unified-plan' },
+/**
+ * The builds whose renderer can deadlock in close() while a promise-form getStats() is in flight,
+ * found with ../shared/tools/close-hang.mjs (promise getStats() every 8 ms on both peers, close
+ * 0-150 ms after ICE connected; 2 browsers, plan-b, ~120 closes a build, 2026-12-06): 69 hung 3
+ * times in 109 closes, 71 2 in 144 (2026-11-30), 72 once in 100. None in 64-68, 70, 73-76 (64-68
+ * and 70: 0 in ~120 each; 74 and 76: 0 in ~200). The stress runs on each build that hung, in
+ * each SDP flavour it has, in rounds of two.
+ */
+const STRESS = [
+  [{ build: 71, sdp: 'plan-b' }, { build: 71, sdp: 'unified-plan' }],
+  [{ build: 72, sdp: 'plan-b' }, { build: 72, sdp: 'unified-plan' }],
+  [{ build: 69, sdp: 'plan-b' }],
 ];
+
+/**
+ * Each page: a build, how the page gets connectionState, and the SDP flavour. Every Chromium from
+ * 64 to 76 (chrome-aws-lambda 64.0.3264 and 1.0.0-1.16.1, package.json's chromium-NN aliases):
+ * - Plan B on every build; Unified Plan where the engine offers it (71 on: 64-70 have no
+ *   getConfiguration() and ignore sdpSemantics; tests.js checks what it got).
+ * - "script": native accessors deleted, the classic script loaded. Builds with a native value
+ *   (73 on) keep its getter as the oracle on the same connection; "forced" installs over it.
+ */
+const BUILDS = [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76];
+const PAGES = BUILDS.flatMap((build) => (build >= 71 ? ['plan-b', 'unified-plan'] : ['plan-b']).flatMap((sdp) =>
+  (build >= 73 ? ['script', 'forced'] : ['script']).map((mode) => ({ build, mode, sdp }))));
+/** Suite pages run at once (each is mostly waiting: the peer-leaving test takes ~16 s). */
+const CONCURRENCY = Number(args.concurrency || process.env.OLD_CONCURRENCY || 6);
 
 function binary(build) {
   const pkg = join(ROOT, 'node_modules', `chromium-${build}`, 'bin');
   const br = readdirSync(pkg).find((f) => f.endsWith('.br'));
-  const out = join(CACHE, br.replace(/\.br$/, ''));
+  // 64's file is plain `chromium.br`: name the unpacked binary after the build.
+  const out = join(CACHE, br === 'chromium.br' ? `chromium-${build}` : br.replace(/\.br$/, ''));
   if (!existsSync(out)) {
     mkdirSync(CACHE, { recursive: true });
     writeFileSync(out, brotliDecompressSync(readFileSync(join(pkg, br))));
@@ -220,8 +241,8 @@ async function runPage(server, page) {
  * One stress browser: loads test/old/stress.html and follows its console until it has closed
  * `want` pairs. Resolves with closes done, and the page's last line if it hung.
  */
-async function stressBrowser(server, sdp, want, shim) {
-  const browser = await launch(binary(71));
+async function stressBrowser(server, build, sdp, want, shim) {
+  const browser = await launch(binary(build));
   let done = 0;
   let held = 0;
   const errors = [];
@@ -251,15 +272,15 @@ async function stressBrowser(server, sdp, want, shim) {
   }
 }
 
-/** Three 71 browsers at once for one SDP flavour; a hung browser is replaced until the closes are done. */
-async function stress(server, sdp, shim, until) {
+/** Three browsers of one build at once for one SDP flavour; a hung browser is replaced until the closes are done. */
+async function stress(server, build, sdp, shim, until) {
   const t0 = Date.now();
   const r = { closes: 0, held: 0, hangs: 0, hungAt: [], errors: [] };
   await Promise.all(Array.from({ length: STRESS_BROWSERS }, async () => {
     let left = STRESS_CLOSES;
     while (left > 0 && Date.now() < until) {
       try {
-        const x = await stressBrowser(server, sdp, left, shim);
+        const x = await stressBrowser(server, build, sdp, left, shim);
         r.closes += x.done;
         r.held += x.held;
         r.errors.push(...x.errors);
@@ -274,7 +295,7 @@ async function stress(server, sdp, shim, until) {
       }
     }
   }));
-  const name = `chromium-71 stress ${sdp}`;
+  const name = `chromium-${build} stress ${sdp}`;
   const want = STRESS_CLOSES * STRESS_BROWSERS;
   const ok = !r.hangs && !r.errors.length && r.closes >= want;
   const note = `${r.closes} closes of ${want}, ${r.hangs} hangs in ${STRESS_BROWSERS} concurrent browsers; ` +
@@ -283,7 +304,7 @@ async function stress(server, sdp, shim, until) {
   const error = ok ? undefined : r.errors.concat(r.hangs ? [`${r.hangs} page(s) hung in close() (no progress for ${SILENT_MS / 1000} s)`] : [])
     .concat(r.closes < want ? [`only ${r.closes} of ${want} closes by the time bound`] : []).join('; ');
   return {
-    name, version: '71', ms: Date.now() - t0,
+    name, version: String(build), ms: Date.now() - t0,
     tests: [{ name: `close() at random moments in every stats window: ${want} closes, 0 hangs`, status: ok ? 'passed' : 'failed', error, note }],
   };
 }
@@ -343,14 +364,23 @@ try {
   const until = started + OLD_BOUND_MS - 15000;
   if (!args['stress-only']) {
     const pages = PAGES.filter((p) => typeof args.page !== 'string' || `${p.build} ${p.mode} ${p.sdp}`.includes(args.page));
-    await Promise.all(pages.map((p) => {
-      const label = `chromium-${p.build} ${p.mode} ${p.sdp}`;
-      return step(label, () => runPage(server, p).catch((e) => ({
-        name: label, version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e) }],
-      })));
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pages.length) }, async () => {
+      while (next < pages.length && !finished) {
+        const p = pages[next++];
+        const label = `chromium-${p.build} ${p.mode} ${p.sdp}`;
+        await step(label, () => runPage(server, p).catch((e) => ({
+          name: label, version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e) }],
+        })));
+      }
     }));
   }
-  if (!args['no-stress']) await Promise.all(['plan-b', 'unified-plan'].map((sdp) => step(`chromium-71 stress ${sdp}`, () => stress(server, sdp, shim, until))));
+  if (!args['no-stress']) {
+    // Two stress runs at a time (six browsers on two cores: the contention under which 71 hung).
+    for (const round of STRESS) {
+      await Promise.all(round.map(({ build, sdp }) => step(`chromium-${build} stress ${sdp}`, () => stress(server, build, sdp, shim, until))));
+    }
+  }
 } finally {
   server.close();
   clearTimeout(bound);

@@ -5,7 +5,8 @@
   'use strict';
   var env = window.__old;
   var build = Number((/Chrome\/(\d+)/.exec(navigator.userAgent) || [])[1]);
-  var config = env.sdp === 'unified-plan' ? { sdpSemantics: 'unified-plan' } : {};
+  // 71-76 take the flavour asked for; 64-70 ignore the key (Plan B is all they have).
+  var config = { sdpSemantics: env.sdp };
   var api = window.RTCConnectionStateShim;
   var tests = [];
   var opened = [];
@@ -123,7 +124,12 @@
     if (env.mode === 'forced') assert(window.__forced.installed, 'forced install: ' + window.__forced.reason);
     assert(api.isInstalled(), 'isInstalled()');
     assert(Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'connectionState').get, 'getter');
-    same(new RTCPeerConnection(config).connectionState, 'new', 'initial value');
+    var pc = new RTCPeerConnection(config);
+    same(pc.connectionState, 'new', 'initial value');
+    // 71 on take the flavour asked for; 64-70 have no getConfiguration() and speak Plan B alone.
+    if (pc.getConfiguration && build >= 71) same(pc.getConfiguration().sdpSemantics, env.sdp, 'SDP flavour');
+    else same(env.sdp, 'plan-b', 'SDP flavour of a build before 71');
+    pc.close();
   });
 
   test('data channel: exactly connecting → connected on both peers', async function () {
@@ -143,7 +149,8 @@
     if (env.nativeGet) same(n1.seq.slice(-1), ['connected'], 'native final value');
   });
 
-  test('audio + video with addTrack, and data', async function () {
+  // Chromium 64 has no addTrack(): addStream() is all it offers.
+  test('audio + video with addTrack (addStream in 64), and data', async function () {
     var p = pair();
     var canvas = document.createElement('canvas');
     var ctx = canvas.getContext('2d');
@@ -158,8 +165,13 @@
     var stream = new MediaStream([audio, video]);
     var r1 = record(p.pc1);
     var r2 = record(p.pc2);
-    p.pc1.addTrack(audio, stream);
-    p.pc1.addTrack(video, stream);
+    if (p.pc1.addTrack) {
+      p.pc1.addTrack(audio, stream);
+      p.pc1.addTrack(video, stream);
+    } else {
+      this.note = 'addStream (no addTrack)';
+      p.pc1.addStream(stream);
+    }
     p.pc1.createDataChannel('x');
     try {
       await negotiate(p.pc1, p.pc2);
@@ -284,7 +296,9 @@
     same(r1.listener, ['connecting', 'connected'], 'pc1 events');
     same(r1.handler, r1.listener, 'pc1 handler');
     if (env.nativeGet) {
-      same(nativeWaiting, 'new', 'native while waiting');
+      // Native 73 derives its value from that early "checking" (73.0.3679: "connecting" while
+      // waiting); 74 on follow the ICE transport, which is "new" then, as the spec says.
+      same(nativeWaiting, build === 73 ? 'connecting' : 'new', 'native while waiting');
       // Native turns "connecting" and "connected" within a few ms here; the 5 ms sampling may miss
       // the first, so only what it saw must be in the shim's order.
       same(n1.seq.filter(function (x) { return x !== 'new'; }).slice(-1), ['connected'], 'native final');
@@ -385,7 +399,30 @@
   // once, while native 74 waits until ICE consent is lost (~5.5 s); the shim reads the selected
   // candidate pair's `writable` in getStats() to tell the two apart. 76 never shows "failed" in
   // any ICE state; its transport stats entry loses the selected pair when native fails (~15 s).
-  test('peer closes: disconnected when ICE consent is lost (~5.5 s), failed at ~15 s', async function () {
+  // Chromium 64 and 65 never notice a peer's close(): no close_notify reaches DTLS, ICE keeps
+  // answering consent checks (its iceConnectionState stays "completed" and the promise getStats()
+  // says DTLS "connected" 35 s later, ../shared/notes/old-chromium.md). What the engine exposes
+  // is a connection that is up, so the W3C rules give "connected" throughout, and no event.
+  if (build < 66) test('peer closes, unseen by 64/65: "connected" throughout (ICE stays up), no event in 16 s', async function () {
+    var p = pair();
+    var r1 = record(p.pc1);
+    p.pc1.createDataChannel('x');
+    await negotiate(p.pc1, p.pc2);
+    await until(function () { return r1.listener.length >= 2 && (!r1.watched || r1.watched.length >= 2); }, 10000, 'connected, for the shim and the watcher');
+    var ice = [];
+    p.pc1.addEventListener('iceconnectionstatechange', function () { ice.push(p.pc1.iceConnectionState); });
+    r1.listener = [];
+    if (r1.watched) r1.watched = [];
+    p.pc2.close();
+    // Past the moments other builds report "disconnected" (~5 s) and "failed" (~15 s).
+    await sleep(16000);
+    this.note = 'iceConnectionState after 16 s: ' + p.pc1.iceConnectionState + (ice.length ? ' (events: ' + ice.join(' ') + ')' : ', no event');
+    same(ice, [], 'iceconnectionstatechange events (the engine never sees the peer leave)');
+    same(r1.listener, [], 'events after the peer left');
+    same(p.pc1.connectionState, 'connected', 'value 16 s after the peer left');
+  });
+
+  if (build >= 66) test('peer closes: disconnected when ICE consent is lost (~5.5 s), failed at ~15 s', async function () {
     var p = pair();
     var r1 = record(p.pc1);
     p.pc1.createDataChannel('x');
