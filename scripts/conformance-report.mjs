@@ -1,18 +1,20 @@
 // Writes docs/conformance.md from the latest run: results/conformance.jsonl (the differential
 // corpus, test/conformance, one line per browser × profile × scenario; the newest line wins) and
-// results/old-chromium.json (test/old/run.mjs). Run by `npm test` after the suites; by hand:
+// results/old-chromium.json (test/old/run.mjs) and results/network.json (test/net/run.mjs). Run by `npm test` after the suites; by hand:
 // `node scripts/conformance-report.mjs`. Prints the totals.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const ROOT = new URL('../', import.meta.url);
 const corpusFile = new URL('results/conformance.jsonl', ROOT);
 const oldFile = new URL('results/old-chromium.json', ROOT);
+const netFile = new URL('results/network.json', ROOT);
 
-const PROFILES = ['modern', 'firefox-82-112', 'ice-only'];
+const PROFILES = ['modern', 'firefox-82-112', 'ice-only', 'chromium-56-63'];
 const PROFILE_TEXT = {
   modern: 'everything the browser has (only `connectionState` and its handler deleted)',
   'firefox-82-112': 'also no `pc.sctp`, no `RTCDtlsTransport.iceTransport`, no `RTCIceTransport.state`: DTLS transports of senders and receivers only',
   'ice-only': 'also no sender/receiver `transport`: nothing but `iceConnectionState` (and `getStats()`)',
+  'chromium-56-63': 'ice-only, and no `addTrack`/`removeTrack` (media by `addStream`), no transceivers, no `getConfiguration`, as in Chromium 56–63; Chromium only (Firefox never had `addStream`); scenarios that need `addTransceiver` are skipped',
 };
 
 const latest = new Map();
@@ -85,7 +87,7 @@ out.push('Profiles:');
 for (const p of PROFILES) out.push(`- \`${p}\`: ${PROFILE_TEXT[p]}.`);
 out.push('');
 const cols = [];
-for (const b of browsers) for (const p of PROFILES) cols.push({ b, p });
+for (const b of browsers) for (const p of PROFILES) if (results.some((r) => r.browser === b && r.profile === p)) cols.push({ b, p });
 out.push(`| scenario | ${cols.map((c) => `${c.b} ${c.p}`).join(' | ')} |`);
 out.push(`|---|${cols.map(() => '---').join('|')}|`);
 for (const s of scenarios) {
@@ -118,17 +120,55 @@ if (existsSync(oldFile)) {
   const old = JSON.parse(readFileSync(oldFile, 'utf8'));
   out.push('## Real old Chromium builds');
   out.push('');
-  out.push('Chromium 71, 74 and 76 from the `chrome-aws-lambda` 1.x packages, driven over the DevTools protocol');
-  out.push('(`test/old`). 71 has no native value: its expected sequences come from the spec and from native 74. In 74 and 76');
-  out.push('the saved native getter is the oracle. The notes are what the run measured.');
+  out.push('Every Chromium from 64 to 76 (`chrome-aws-lambda` packages), driven over the DevTools protocol (`test/old`).');
+  out.push('64–72 have no native value: their expected sequences come from the spec and from native 74 (the same');
+  out.push('family; `test/old/tests.js` says why each holds). From 73 the saved native getter is the oracle, with the native');
+  out.push('accessors deleted (`script`) and with the shim forced over them (`forced`). The close() stress runs where the');
+  out.push('renderer can deadlock (69, 71, 72). The notes are what the run measured.');
+  out.push('');
+  out.push('| build | pages | tests passed | failed |');
+  out.push('|---|---|---|---|');
+  const byBuild = new Map();
+  for (const page of old.pages) {
+    const b = (/chromium-(\d+)/.exec(page.name) || [])[1] || page.name;
+    const x = byBuild.get(b) || { pages: [], passed: 0, failed: 0 };
+    x.pages.push(page.name.replace(/^chromium-\d+ /, ''));
+    x.passed += page.tests.filter((t) => t.status === 'passed').length;
+    x.failed += page.tests.filter((t) => t.status === 'failed').length;
+    byBuild.set(b, x);
+  }
+  for (const [b, x] of [...byBuild].sort((a, c) => Number(a[0]) - Number(c[0]))) out.push(`| ${b} | ${x.pages.sort().join(', ')} | ${x.passed} | ${x.failed} |`);
   out.push('');
   out.push('| build, page | test | result | measured |');
   out.push('|---|---|---|---|');
-  for (const page of old.pages) {
+  const order = (p) => Number((/chromium-(\d+)/.exec(p.name) || [])[1] || 0);
+  for (const page of old.pages.slice().sort((a, c) => order(a) - order(c) || a.name.localeCompare(c.name))) {
     const v = (/Chrome\/(\S+)/.exec(page.version) || [])[1] || page.version;
     for (const t of page.tests) {
       const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? 'skipped' : `✗ ${t.error || ''}`;
       out.push(`| ${page.name} (${v}) | ${t.name.replace(/\|/g, '\\|')} | ${mark} | ${(t.note || '').replace(/\|/g, '\\|')} |`);
+    }
+  }
+  out.push('');
+}
+
+if (existsSync(netFile)) {
+  const net = JSON.parse(readFileSync(netFile, 'utf8'));
+  out.push('## Network faults');
+  out.push('');
+  out.push('Each browser in a network namespace of its own (`test/net`): a pair of peers in one page, host candidates on a');
+  out.push('veth address, and nftables dropping UDP there (all of it, or a random 5 %). Times are ms from the start of the');
+  out.push('outage. Where the browser has a native value the shim is compared with it on the same connection; in 64–72 with');
+  out.push('what native 74 does, and its "disconnected" must come within 50 ms of `iceConnectionState`\'s.');
+  out.push('');
+  out.push('| browser | test | result | measured |');
+  out.push('|---|---|---|---|');
+  const order = (r) => r.name === 'chromium' ? 1 : r.name === 'firefox' ? 0 : 100 + Number(r.name.split('-')[1]);
+  for (const r of net.browsers.slice().sort((a, c) => order(a) - order(c))) {
+    const v = (/(?:Chrome|Firefox)\/(\S+)/.exec(r.version) || [])[1] || r.version;
+    for (const t of r.tests) {
+      const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? (t.error || 'skipped') : `✗ ${t.error || ''}`;
+      out.push(`| ${r.name} (${v}) | ${t.name.replace(/\|/g, '\\|')} | ${mark.replace(/\|/g, '\\|')} | ${(t.note || '').replace(/\|/g, '\\|')} |`);
     }
   }
   out.push('');

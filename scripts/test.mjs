@@ -7,6 +7,7 @@ const runners = [
   { name: 'node', cmd: process.execPath, args: ['--expose-gc', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/node-summary.mjs', '--test-reporter-destination=stdout', 'test/node/'] },
   { name: 'wtr', cmd: 'npx', args: ['wtr', ...process.argv.slice(2)] },
   { name: 'old-chromium', cmd: process.execPath, args: ['test/old/run.mjs'] },
+  { name: 'network', cmd: process.execPath, args: ['test/net/run.mjs'] },
   { name: 'demo', cmd: process.execPath, args: ['scripts/demo.mjs', '--smoke'] },
   { name: 'package', cmd: process.execPath, args: ['scripts/check-package.mjs'] },
 ];

@@ -12,6 +12,7 @@
 import { derive, DTLS_TRANSPORTS, ICE_STATS, ICE_TRANSPORTS, DTLS_STATS, ICE_CONNECTION_STATE, NO_DTLS, type Derivation, type Sources } from './derive.js';
 import { collectTransports, folding, remoteCandidates, transceiversOf, type TransportSet } from './transports.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
+import { G } from './global.js';
 
 /** One transport as the explanation lists it. */
 export interface TransportReport {
@@ -77,7 +78,8 @@ interface Mark {
 
 /** The installed shim's derivation for `pc` (any copy on the page: the mark is global), or null. */
 function shimSnapshot(pc: RTCPeerConnection) {
-  const mark = (globalThis as unknown as Record<symbol, Mark | undefined>)[Symbol.for('rtc-connection-state-shim')];
+  // Through G: a bare globalThis throws in Chromium < 71 and Firefox < 65 (scripts/floor.mjs).
+  const mark = (G as unknown as Record<symbol, Mark | undefined>)[Symbol.for('rtc-connection-state-shim')];
   return mark && mark.snapshot ? mark.snapshot(pc) : null;
 }
 

@@ -22,9 +22,13 @@ import { fileURLToPath } from 'node:url';
  * - `no-ice-transports`: `pc.sctp`, `RTCDtlsTransport.iceTransport` and `RTCIceTransport.state`, as
  *   in Firefox 82–112 (DTLS transports on senders and receivers only);
  * - `no-transports`: also `RTCRtpSender.transport` and `RTCRtpReceiver.transport`, as in Chrome < 72,
- *   Firefox < 82 and legacy Edge (nothing but `iceConnectionState`, and `getStats()`).
+ *   Firefox < 82 and legacy Edge (nothing but `iceConnectionState`, and `getStats()`);
+ * - `no-transceivers`: also `addTrack`/`removeTrack` (media by `addStream`), `getTransceivers`/
+ *   `addTransceiver` and `getConfiguration`, as in Chromium 56–63 (Tizen 4–5 TVs, Electron 1.7–2).
+ *   Chromium only: Firefox has no `addStream`. Their legacy `getStats(callback)` cannot be had in a
+ *   modern Chromium; the promise form stays.
  */
-export type Profile = 'no-connection-state' | 'no-ice-transports' | 'no-transports';
+export type Profile = 'no-connection-state' | 'no-ice-transports' | 'no-transports' | 'no-transceivers';
 
 /** Options for {@link initScript} and {@link testRunnerHtml}. */
 export interface HarnessOptions {
@@ -39,11 +43,16 @@ type Cut = ReadonlyArray<readonly [string, string]>;
 /** What `no-ice-transports` deletes; `no-transports` deletes it too. */
 const ICE_TRANSPORTS_CUT: Cut = [['RTCPeerConnection', 'sctp'], ['RTCDtlsTransport', 'iceTransport'], ['RTCIceTransport', 'state']];
 
+/** What `no-transports` deletes; `no-transceivers` deletes it too. */
+const TRANSPORTS_CUT: Cut = ICE_TRANSPORTS_CUT.concat([['RTCRtpSender', 'transport'], ['RTCRtpReceiver', 'transport']]);
+
 /** The properties each {@link Profile} deletes, as [interface, property] on its prototype. */
 export const PROFILES: Readonly<Record<Profile, Cut>> = {
   'no-connection-state': [],
   'no-ice-transports': ICE_TRANSPORTS_CUT,
-  'no-transports': ICE_TRANSPORTS_CUT.concat([['RTCRtpSender', 'transport'], ['RTCRtpReceiver', 'transport']]),
+  'no-transports': TRANSPORTS_CUT,
+  'no-transceivers': TRANSPORTS_CUT.concat(['addTrack', 'removeTrack', 'getTransceivers', 'addTransceiver', 'getConfiguration']
+    .map((m) => ['RTCPeerConnection', m] as const)),
 };
 
 /** Absolute path of the self-installing script (`dist/rtc-connection-state-shim.min.js`). */

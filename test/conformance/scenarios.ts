@@ -22,6 +22,8 @@ export interface Scenario {
   grace: number;
   /** Mocha timeout for the whole scenario (ms). */
   timeout?: number;
+  /** An RTCPeerConnection method the scenario cannot do without (a profile may lack it). */
+  needs?: 'addTransceiver';
   run(r: Run): Promise<void>;
 }
 
@@ -89,8 +91,13 @@ function withMedia(r: Run) {
     const media = syntheticTracks();
     r.cleanup.push(media.stop);
     const stream = new MediaStream([media.audio, media.video]);
-    pc.addTrack(media.audio, stream);
-    pc.addTrack(media.video, stream);
+    if (pc.addTrack) {
+      pc.addTrack(media.audio, stream);
+      pc.addTrack(media.video, stream);
+    } else {
+      // Chromium < 64 (profile chromium-56-63): streams are all it takes.
+      (pc as RTCPeerConnection & { addStream(s: MediaStream): void }).addStream(stream);
+    }
     pc.createDataChannel('x');
   };
 }
@@ -120,6 +127,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'recvonly',
+    needs: 'addTransceiver',
     title: 'receive-only video (a viewer), no data channel',
     grace: 300,
     run: (r) => negotiated(r, (pc) => pc.addTransceiver('video', { direction: 'recvonly' })).then(() => {}),
@@ -177,6 +185,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'renegotiate',
+    needs: 'addTransceiver',
     title: 'add an audio transceiver, then stop it, renegotiating each time',
     grace: 300,
     async run(r) {
@@ -196,6 +205,7 @@ export const scenarios: Scenario[] = [
     // BUNDLE to the video m-line's transport: the old one is reachable from no transceiver and
     // not from pc.sctp, yet stays "connected" until it closes, and Chromium still counts it.
     name: 'bundle-owner-stopped',
+    needs: 'addTransceiver',
     title: 'audio + data, add video, then stop the audio transceiver (which owns BUNDLE)',
     grace: 300,
     async run(r) {

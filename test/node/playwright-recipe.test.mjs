@@ -66,7 +66,19 @@ test('Playwright recipe: addInitScript', { skip: exe ? false : 'no Chromium foun
       await page.close();
     });
     await t.test('an unknown profile name throws, naming the known ones', () => {
-      assert.throws(() => initScript({ profile: 'firefox-102' }), /unknown profile "firefox-102" \(known: no-connection-state, no-ice-transports, no-transports\)/);
+      assert.throws(() => initScript({ profile: 'firefox-102' }), /unknown profile "firefox-102" \(known: no-connection-state, no-ice-transports, no-transports, no-transceivers\)/);
+    });
+    await t.test('page.addInitScript({ content: initScript({ profile: "no-transceivers" }) }): as in Chromium 56–63', async () => {
+      const page = await browser.newPage();
+      await page.addInitScript({ content: initScript({ profile: 'no-transceivers' }) });
+      await page.goto(url);
+      assert.deepEqual(await page.evaluate(profileInPage),
+        { connectionState: true, sctp: false, iceTransport: false, iceState: false, senderTransport: false });
+      const proto = await page.evaluate(() => ['addTrack', 'removeTrack', 'getTransceivers', 'addTransceiver', 'getConfiguration', 'addStream']
+        .filter((m) => m in RTCPeerConnection.prototype));
+      assert.deepEqual(proto, ['addStream']);
+      assert.deepEqual(await connect(page), { installed: true, forced: true, events: ['connecting', 'connected'] });
+      await page.close();
     });
   } finally {
     await browser.close();

@@ -9,4 +9,5 @@ test('the harness profiles cut what the conformance corpus cuts', () => {
   assert.deepEqual(harness['no-connection-state'], corpus.modern);
   assert.deepEqual(harness['no-ice-transports'], corpus['firefox-82-112']);
   assert.deepEqual(harness['no-transports'], corpus['ice-only']);
+  assert.deepEqual(harness['no-transceivers'], corpus['chromium-56-63']);
 });

@@ -17,22 +17,16 @@
 //                                              only the suite pages (those whose label contains --page),
 //                                              only the tests whose name contains --only, each N times
 //   --concurrency=N                            suite pages at once (default 6, or OLD_CONCURRENCY)
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliDecompressSync } from 'node:zlib';
-import WebSocket from 'ws';
 import { serve } from '../../scripts/static-server.mjs';
+import { attach, binary, launch, running } from './driver.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CACHE = join(ROOT, '.cache');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 
 /** The whole step, start to totals line. */
 const OLD_BOUND_MS = Number(process.env.OLD_BOUND_MS || 420000);
-/** One DevTools call. */
-const CALL_MS = 10000;
 /** A suite page must finish within this. */
 const PAGE_MS = 90000 * (Number(args.repeat) || 1);
 /** A stress page that logs nothing for this long is hung (a close() takes milliseconds). */
@@ -64,137 +58,14 @@ const STRESS = [
  */
 const BUILDS = [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76];
 const PAGES = BUILDS.flatMap((build) => (build >= 71 ? ['plan-b', 'unified-plan'] : ['plan-b']).flatMap((sdp) =>
-  (build >= 73 ? ['script', 'forced'] : ['script']).map((mode) => ({ build, mode, sdp }))));
+  (build >= 73 ? ['script', 'forced'] : ['script']).map((mode) => ({ build, mode, sdp }))))
+  // Chromium 56-57's stats API (legacy getStats(callback) only) on the oldest real build here.
+  .concat([{ build: 64, mode: 'script', sdp: 'plan-b', profile: 'legacy-stats-only' }]);
 /** Suite pages run at once (each is mostly waiting: the peer-leaving test takes ~16 s). */
 const CONCURRENCY = Number(args.concurrency || process.env.OLD_CONCURRENCY || 6);
 
-function binary(build) {
-  const pkg = join(ROOT, 'node_modules', `chromium-${build}`, 'bin');
-  const br = readdirSync(pkg).find((f) => f.endsWith('.br'));
-  // 64's file is plain `chromium.br`: name the unpacked binary after the build.
-  const out = join(CACHE, br === 'chromium.br' ? `chromium-${build}` : br.replace(/\.br$/, ''));
-  if (!existsSync(out)) {
-    mkdirSync(CACHE, { recursive: true });
-    writeFileSync(out, brotliDecompressSync(readFileSync(join(pkg, br))));
-    chmodSync(out, 0o755);
-  }
-  return out;
-}
-
-/** Every browser still running, so the hard bound can kill them all. */
-const running = new Set();
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function launch(exe) {
-  const dir = mkdtempSync(join(tmpdir(), 'old-chromium-'));
-  const child = spawn(exe, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--remote-debugging-port=0', `--user-data-dir=${dir}`, 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  const browser = {
-    child,
-    kill() {
-      running.delete(browser);
-      // The whole process group: a hung renderer is a child of the browser process.
-      try { process.kill(-child.pid, 'SIGKILL'); } catch (e) { /* already gone */ }
-      return new Promise((done) => {
-        const remove = (tries) => {
-          try {
-            rmSync(dir, { recursive: true, force: true });
-            done();
-          } catch (e) {
-            if (tries > 0) setTimeout(() => remove(tries - 1), 300);
-            else done(); // a stray temp folder is not a test failure
-          }
-        };
-        if (child.exitCode !== null || child.signalCode !== null) remove(10);
-        else child.once('exit', () => remove(10));
-      });
-    },
-  };
-  running.add(browser);
-  return withTimeout(new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-      if (m) resolve(Object.assign(browser, { ws: m[1] }));
-    });
-    child.once('exit', (code) => reject(new Error(`${exe} exited (${code}): ${err}`)));
-  }), 20000, `start ${exe}`).catch((e) => browser.kill().then(() => { throw e; }));
-}
-
-/** A DevTools client whose every call times out, and whose closed socket rejects what is pending. */
-class Cdp {
-  constructor(url) {
-    this.ws = new WebSocket(url, { perMessageDeflate: false });
-    this.id = 0;
-    this.pending = new Map();
-    this.listeners = [];
-    this.closed = null;
-    const fail = (why) => {
-      if (!this.closed) this.closed = why;
-      for (const p of this.pending.values()) p.reject(new Error(this.closed));
-      this.pending.clear();
-    };
-    this.ws.on('message', (data) => {
-      const msg = JSON.parse(data);
-      if (msg.method) for (const l of this.listeners) l(msg);
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(msg.error.message));
-      else p.resolve(msg.result);
-    });
-    this.ws.on('close', () => fail('DevTools socket closed'));
-    this.ws.on('error', (e) => fail(`DevTools socket error: ${e.message}`));
-    this.ready = withTimeout(new Promise((r, j) => { this.ws.on('open', r); this.ws.on('error', j); }), CALL_MS, 'DevTools connect');
-  }
-  send(method, params = {}, ms = CALL_MS) {
-    if (this.closed) return Promise.reject(new Error(this.closed));
-    const id = ++this.id;
-    const answer = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return withTimeout(answer, ms, method).finally(() => this.pending.delete(id));
-  }
-  on(fn) {
-    this.listeners.push(fn);
-  }
-  async eval(expression, ms) {
-    const r = await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true }, ms);
-    if (r.exceptionDetails) throw new Error(JSON.stringify(r.exceptionDetails));
-    return r.result.value;
-  }
-  close() {
-    this.ws.terminate();
-  }
-}
-
-/** Opens the browser's page target (it can appear a moment after the DevTools line). */
-async function attach(browser) {
-  const port = new URL(browser.ws).port;
-  let target;
-  for (let tries = 0; !target && tries < 50; tries++) {
-    if (tries) await new Promise((r) => setTimeout(r, 200));
-    const targets = await withTimeout(fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json()), CALL_MS, '/json/list');
-    target = targets.find((t) => t.type === 'page');
-  }
-  if (!target) throw new Error('no page target in /json/list after 10 s');
-  const cdp = new Cdp(target.webSocketDebuggerUrl);
-  await cdp.ready;
-  return cdp;
-}
-
 async function runPage(server, page) {
-  const name = `chromium-${page.build} ${page.mode} ${page.sdp}`;
+  const name = `chromium-${page.build} ${page.mode} ${page.sdp}${page.profile ? ' ' + page.profile : ''}`;
   const t0 = Date.now();
   const browser = await launch(binary(page.build));
   let current = '(before the first test)';
@@ -209,7 +80,7 @@ async function runPage(server, page) {
     await cdp.send('Runtime.enable');
     version = await cdp.eval('navigator.userAgent');
     const pick = (typeof args.only === 'string' ? `&only=${encodeURIComponent(args.only)}` : '') + (args.repeat ? `&repeat=${Number(args.repeat)}` : '');
-    const url = `http://127.0.0.1:${server.address().port}/test/old/page.html?mode=${page.mode}&sdp=${page.sdp}${pick}`;
+    const url = `http://127.0.0.1:${server.address().port}/test/old/page.html?mode=${page.mode}&sdp=${page.sdp}${page.profile ? '&profile=' + page.profile : ''}${pick}`;
     await cdp.send('Page.navigate', { url });
     const end = Date.now() + PAGE_MS;
     let results = null;
@@ -363,12 +234,12 @@ try {
   const shim = typeof args.shim === 'string' ? args.shim : '';
   const until = started + OLD_BOUND_MS - 15000;
   if (!args['stress-only']) {
-    const pages = PAGES.filter((p) => typeof args.page !== 'string' || `${p.build} ${p.mode} ${p.sdp}`.includes(args.page));
+    const pages = PAGES.filter((p) => typeof args.page !== 'string' || `${p.build} ${p.mode} ${p.sdp} ${p.profile || ''}`.includes(args.page));
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pages.length) }, async () => {
       while (next < pages.length && !finished) {
         const p = pages[next++];
-        const label = `chromium-${p.build} ${p.mode} ${p.sdp}`;
+        const label = `chromium-${p.build} ${p.mode} ${p.sdp}${p.profile ? ' ' + p.profile : ''}`;
         await step(label, () => runPage(server, p).catch((e) => ({
           name: label, version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e) }],
         })));

@@ -22,6 +22,21 @@
   }
 
   if (env.mode === 'forced') window.__forced = api.install({ force: true });
+  // Chromium 56-57's stats API (page.html takes the promise getStats() away on a real 64): the
+  // legacy report carries no DTLS state, and with a wrong fingerprint nothing in it changes (ICE
+  // "checking", the pair writable, no cipher). What the W3C rules give for what such an engine
+  // exposes is "connecting" for good: a DTLS failure is out of its sight.
+  var legacyOnly = env.profile === 'legacy-stats-only';
+  async function stuckConnecting(ctx, pcs, records) {
+    await sleep(3000);
+    ctx.note = 'legacy getStats(callback) only (Chromium 56-57): ' + pcs.map(function (pc, i) {
+      return 'pc' + (i + 1) + ' ' + records[i].listener.join('→') + ', ICE ' + pc.iceConnectionState;
+    }).join('; ');
+    pcs.forEach(function (pc, i) {
+      same(records[i].listener, ['connecting'], 'pc' + (i + 1) + ' events (a DTLS failure is out of sight)');
+      same(pc.connectionState, 'connecting', 'pc' + (i + 1) + ' value 3 s on');
+    });
+  }
 
   // Counts the shim's getStats() reads (the cost of the stats path).
   var statsCalls = 0;
@@ -309,7 +324,7 @@
   // candidate) with nothing in its remote description. With a wrong fingerprint pc1's ICE stays
   // "checking" (71–74 fold DTLS in): only the stats show the wait is over (a transport in use),
   // and "failed" must still come.
-  test('one-way trickle, wrong fingerprint: the peer-reflexive candidate ends the wait, "failed" comes', async function () {
+  test('one-way trickle, wrong fingerprint: the peer-reflexive candidate ends the wait, ' + (legacyOnly ? '"connecting" stays (56-57: no DTLS state in their stats)' : '"failed" comes'), async function () {
     var t = trickle(false, true);
     var pc1 = t.pc1;
     var pc2 = t.pc2;
@@ -317,6 +332,7 @@
     pc1.createDataChannel('x');
     await negotiate(pc1, pc2, breakFingerprint);
     t.release();
+    if (legacyOnly) return stuckConnecting(this, [pc1], [r1]);
     await until(function () { return pc1.connectionState === 'failed'; }, 10000, function () { return 'failed, value ' + pc1.connectionState + ', ICE ' + pc1.iceConnectionState; });
     await sleep(100);
     this.note = 'shim ' + r1.listener.join('→') + '; ICE ' + pc1.iceConnectionState + (env.nativeGet ? '; native ' + nativeState(pc1) : '');
@@ -367,7 +383,7 @@
     this.note = 'iceconnectionstatechange after close(): ' + (ice[ice.length - 1] === 'closed' ? 'yes' : 'no');
   });
 
-  test('DTLS fingerprint failure: "failed" on both peers', async function () {
+  test('DTLS fingerprint failure: ' + (legacyOnly ? '"connecting" on both peers, 3 s on (56-57: no DTLS state in their stats)' : '"failed" on both peers'), async function () {
     var p = pair();
     var r1 = record(p.pc1);
     var r2 = record(p.pc2);
@@ -376,6 +392,7 @@
     p.pc1.createDataChannel('x');
     var t0 = performance.now();
     await negotiate(p.pc1, p.pc2, breakFingerprint);
+    if (legacyOnly) return stuckConnecting(this, [p.pc1, p.pc2], [r1, r2]);
     await until(function () { return p.pc1.connectionState === 'failed' && p.pc2.connectionState === 'failed'; }, 15000, function () {
       return 'failed on both (pc1 ' + r1.listener.join('→') + ', pc2 ' + r2.listener.join('→') + '; ICE ' + p.pc1.iceConnectionState + '/' +
         p.pc2.iceConnectionState + (env.nativeGet ? '; native ' + nativeState(p.pc1) + '/' + nativeState(p.pc2) : '') +
