@@ -155,7 +155,11 @@ function update(pc: RTCPeerConnection): void {
   const rec = records.get(pc);
   if (!rec || !live(pc, rec) || rec.value === 'closed') return;
   refresh(pc, rec);
-  announce(pc, rec);
+  // Inside an ICE event's dispatch (a page listener added a candidate there, and this runs from
+  // its microtask), the event waits for our last listener, after every page listener: the spec's
+  // order. Fired here, it would also be stopped as foreign (`guard`), and lost (test/old: 71 and
+  // 74, a page that flushes queued candidates from its iceconnectionstatechange listener).
+  if (!inIce(rec)) announce(pc, rec);
 }
 
 /**

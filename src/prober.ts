@@ -79,7 +79,7 @@ export interface Prober {
   stopped?: boolean;
   /** The install era it last planned in (see `newEra`): a timer from an older one ends quietly. */
   era: number;
-  /** The read in flight is a promise-form read where the legacy form exists (Chromium 71's hazard). */
+  /** The read in flight is a promise-form read in an engine with Chromium 71's hazard (`read`). */
   risky?: boolean;
   /** A page's close() held back until that read settles (see {@link deferClose}). */
   deferred?: (() => void);
@@ -176,7 +176,11 @@ function read(p: Prober): void {
   const legacy = legacyForm !== false && !confirm;
   const started = (p.inFlight = now());
   const key = p.key;
-  p.risky = !legacy && legacyForm === true;
+  // Where the engine has the hazard, whatever a wrapper made of the legacy form: Chromium that
+  // folds DTLS into iceConnectionState (< 75; the deadlock was found in 69, 71 and 72). An SDK's
+  // getStats() that rejects the callback form (loaded before the shim) leaves only promise-form
+  // reads there, and each must hold close() back as well (test/old stress, reject-callback).
+  p.risky = !legacy && (legacyForm === true || !!p.folds);
   const settle = (states: StatsStates | null): void => {
     if (p.risky) runDeferred(p);
     if (p.inFlight !== started) return; // timed out and superseded by a later read

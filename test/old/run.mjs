@@ -11,8 +11,9 @@
 // `chromium-NN: ...` per page and last `old-chromium: N passed, M failed, K skipped`.
 //
 //   node test/old/run.mjs                      everything
-//   node test/old/run.mjs --stress-only [--shim=/results/old.js] [--closes=N]
-//                                              only the stress test, with another build of the script
+//   node test/old/run.mjs --stress-only [--shim=/results/old.js] [--closes=N] [--wrap=reject-callback]
+//                                              only the stress test, with another build of the script,
+//                                              only the runs with that getStats() wrapper
 //   node test/old/run.mjs --no-stress [--page="71 script plan-b"] [--only="peer closes"] [--repeat=N]
 //                                              only the suite pages (those whose label contains --page),
 //                                              only the tests whose name contains --only, each N times
@@ -44,6 +45,8 @@ const STRESS_BROWSERS = 3;
  */
 const STRESS = [
   [{ build: 71, sdp: 'plan-b' }, { build: 71, sdp: 'unified-plan' }],
+  // An SDK's getStats() wrapper that rejects the legacy callback form, loaded before the shim.
+  [{ build: 71, sdp: 'plan-b', wrap: 'reject-callback' }, { build: 71, sdp: 'unified-plan', wrap: 'reject-callback' }],
   [{ build: 72, sdp: 'plan-b' }, { build: 72, sdp: 'unified-plan' }],
   [{ build: 69, sdp: 'plan-b' }],
 ];
@@ -112,7 +115,7 @@ async function runPage(server, page) {
  * One stress browser: loads test/old/stress.html and follows its console until it has closed
  * `want` pairs. Resolves with closes done, and the page's last line if it hung.
  */
-async function stressBrowser(server, build, sdp, want, shim) {
+async function stressBrowser(server, build, sdp, want, shim, wrap) {
   const browser = await launch(binary(build));
   let done = 0;
   let held = 0;
@@ -132,7 +135,7 @@ async function stressBrowser(server, build, sdp, want, shim) {
       if (lastLine.startsWith('error ')) errors.push(lastLine);
     });
     await cdp.send('Runtime.enable');
-    const q = `sdp=${sdp}&closes=${want}${shim ? `&shim=${encodeURIComponent(shim)}` : ''}`;
+    const q = `sdp=${sdp}&closes=${want}${shim ? `&shim=${encodeURIComponent(shim)}` : ''}${wrap ? `&wrap=${wrap}` : ''}`;
     await cdp.send('Page.navigate', { url: `http://127.0.0.1:${server.address().port}/test/old/stress.html?${q}` });
     lastAt = Date.now();
     while (!finished && !cdp.closed && Date.now() - lastAt < SILENT_MS) await new Promise((r) => setTimeout(r, 100));
@@ -144,14 +147,14 @@ async function stressBrowser(server, build, sdp, want, shim) {
 }
 
 /** Three browsers of one build at once for one SDP flavour; a hung browser is replaced until the closes are done. */
-async function stress(server, build, sdp, shim, until) {
+async function stress(server, build, sdp, shim, until, wrap) {
   const t0 = Date.now();
   const r = { closes: 0, held: 0, hangs: 0, hungAt: [], errors: [] };
   await Promise.all(Array.from({ length: STRESS_BROWSERS }, async () => {
     let left = STRESS_CLOSES;
     while (left > 0 && Date.now() < until) {
       try {
-        const x = await stressBrowser(server, build, sdp, left, shim);
+        const x = await stressBrowser(server, build, sdp, left, shim, wrap);
         r.closes += x.done;
         r.held += x.held;
         r.errors.push(...x.errors);
@@ -166,7 +169,7 @@ async function stress(server, build, sdp, shim, until) {
       }
     }
   }));
-  const name = `chromium-${build} stress ${sdp}`;
+  const name = `chromium-${build} stress ${sdp}${wrap ? ' ' + wrap : ''}`;
   const want = STRESS_CLOSES * STRESS_BROWSERS;
   const ok = !r.hangs && !r.errors.length && r.closes >= want;
   const note = `${r.closes} closes of ${want}, ${r.hangs} hangs in ${STRESS_BROWSERS} concurrent browsers; ` +
@@ -249,7 +252,8 @@ try {
   if (!args['no-stress']) {
     // Two stress runs at a time (six browsers on two cores: the contention under which 71 hung).
     for (const round of STRESS) {
-      await Promise.all(round.map(({ build, sdp }) => step(`chromium-${build} stress ${sdp}`, () => stress(server, build, sdp, shim, until))));
+      const rounds = round.filter((r) => typeof args.wrap !== 'string' || r.wrap === args.wrap);
+      await Promise.all(rounds.map(({ build, sdp, wrap }) => step(`chromium-${build} stress ${sdp}${wrap ? ' ' + wrap : ''}`, () => stress(server, build, sdp, shim, until, wrap))));
     }
   }
 } finally {
