@@ -5,7 +5,7 @@
  */
 import { derive, DTLS_FROM_ICE, type Derivation } from './derive.js';
 import { chromium, collectTransports, folding, remoteCandidates, unwatchAll, watchTransports, type TransportSet } from './transports.js';
-import { fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
+import { adoptHandler, fireStateChange, forgetHandlers, listen, queueTask, stopForeignEvent, unlisten } from './events.js';
 import { createProber, deferClose, markUp, newEra, plan, stop, type Prober } from './prober.js';
 
 interface Tracked {
@@ -38,11 +38,17 @@ interface Tracked {
   off: () => void;
   /** Announcing a "connecting" that was passed unseen (see `announce`): the value stands. */
   passing?: boolean;
+  /** The install it was last used under (see `generation`). */
+  gen?: number;
+  /** `iceConnectionState` as of the last derivation (see `readState`). */
+  ice?: RTCIceConnectionState;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
 /** Cleared by uninstall: listeners left on live connections then do nothing. */
 let active = false;
+/** Counts installs: a record first used under a new one adopts a handler set meanwhile. */
+let generation = 0;
 
 /**
  * Turns the tracking machinery on (install) or off (uninstall). Off: the listeners left on live
@@ -52,7 +58,8 @@ let active = false;
  */
 export function setActive(on: boolean): void {
   active = on;
-  if (!on) {
+  if (on) generation++;
+  else {
     newEra();
     forgetHandlers();
   }
@@ -74,26 +81,17 @@ function isClosed(pc: RTCPeerConnection): boolean {
   return pc.signalingState === 'closed';
 }
 
-/** Re-reads every source and stores the new value; subscribes to new transports. */
-function refresh(pc: RTCPeerConnection, rec: Tracked): void {
-  // "closed" is final; it can precede the browser's own closing (see `closeSafely`).
-  if (isClosed(pc) || rec.value === 'closed') {
-    finish(rec);
-    return;
-  }
-  // Chromium counts a transport that left the API until it closes; Firefox does not (measured:
-  // test/conformance bundle-owner-stopped, where Firefox's old transport never reads "closed").
-  const transports = collectTransports(pc, chromium() ? rec.transports : undefined);
-  rec.transports = transports;
-  watchTransports(transports, rec.watched, rec.changed);
-  const stats = rec.probe;
-  const canStat = typeof pc.getStats === 'function';
-  const folds = (stats.folds = !transports.ice.length && folding());
-  const d = derive({
+/**
+ * The derivation from what `pc` exposes now and what `rec` knows (its stats memory, the state it
+ * holds, the candidates given). Writes nothing.
+ */
+function derivation(pc: RTCPeerConnection, rec: Tracked, transports: TransportSet): Derivation {
+  const folds = !transports.ice.length && folding();
+  return derive({
     iceTransports: transports.ice.map((t) => t.state),
     iceConnectionState: pc.iceConnectionState,
     dtlsTransports: transports.dtls.map((t) => t.state),
-    canStat,
+    canStat: typeof pc.getStats === 'function',
     described: !!pc.localDescription && !!pc.remoteDescription,
     folds,
     // Whether ICE knows a remote candidate (derive.ts): only asked where the engine folds.
@@ -101,9 +99,30 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
     previous: rec.value,
     // The ICE state standing in for a held "disconnected" (derive.ts), from the last derivation.
     held: rec.derived ? rec.derived.held : null,
-    stats,
+    stats: rec.probe,
   });
-  rec.derived = d;
+}
+
+/** The transports to count now: Chromium counts one that left the API until it closes (see below). */
+function transportsOf(pc: RTCPeerConnection, rec: Tracked): TransportSet {
+  // Firefox does not (measured: test/conformance bundle-owner-stopped, where Firefox's old
+  // transport never reads "closed").
+  return collectTransports(pc, chromium() ? rec.transports : undefined);
+}
+
+/** Re-reads every source and stores the new value; subscribes to new transports; plans reads. */
+function refresh(pc: RTCPeerConnection, rec: Tracked): void {
+  // "closed" is final; it can precede the browser's own closing (see `closeSafely`).
+  if (isClosed(pc) || rec.value === 'closed') {
+    finish(rec);
+    return;
+  }
+  const transports = (rec.transports = transportsOf(pc, rec));
+  watchTransports(transports, rec.watched, rec.changed);
+  const stats = rec.probe;
+  rec.ice = pc.iceConnectionState;
+  const d = (rec.derived = derivation(pc, rec, transports));
+  stats.folds = !transports.ice.length && folding();
   rec.value = d.value;
   // Where ICE "connected" said DTLS is up, remember it as the stats would: a close_notify later
   // takes DTLS down again, and that is "closed", not "connecting".
@@ -189,8 +208,17 @@ function finish(rec: Tracked): void {
  * value before page listeners read it (webrtc-pc sets every state before firing any event).
  */
 function track(pc: RTCPeerConnection): Tracked {
-  const known = records.get(pc);
-  if (known) return known;
+  const rec = records.get(pc) || create(pc);
+  // After our listeners, so that the native-event filter runs before the handler.
+  if (active && rec.gen !== generation) {
+    rec.gen = generation;
+    adoptHandler(pc);
+  }
+  return rec;
+}
+
+/** A new record for `pc`, with its listeners (see {@link track}). */
+function create(pc: RTCPeerConnection): Tracked {
   const guard = (event: Event): void => {
     // The browser's own events (trusted), and events another script dispatches from inside an
     // ICE event before ours: webrtc-adapter's ICE-only shim does that (issue: "adapter loaded
@@ -261,10 +289,13 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
     return 'closed';
   }
   const rec = track(pc);
-  // Re-derive on every read, as a native getter would answer: in engines that run listeners in
-  // the order they were added (Chromium < 89, capture or not), a page's iceconnectionstatechange
-  // listener added before ours runs first and must already read the new value.
-  if (live(pc, rec) && !rec.passing) refresh(pc, rec);
+  // A read writes nothing: no stored value, no planned read. It derives afresh only where
+  // iceConnectionState moved since the last derivation: in engines that run listeners in the
+  // order they were added (Chromium < 89, capture or not), a page's iceconnectionstatechange
+  // listener added before ours runs first and must already read the new value. Whatever else moves
+  // the value comes with an event the shim handles, a task it queued (webrtc-pc queues the update
+  // after a DTLS change), or a stats read.
+  if (live(pc, rec) && !rec.passing && pc.iceConnectionState !== rec.ice) return derivation(pc, rec, transportsOf(pc, rec)).value;
   return rec.value;
 }
 
@@ -303,19 +334,26 @@ export function snapshot(pc: RTCPeerConnection): Snapshot | undefined {
 }
 
 /**
- * The page called `addIceCandidate()` with a candidate. Chromium < 75 exposes nothing when the
- * first remote candidate ends the wait for one (derive.ts): no event, and the remote description
- * shows it only once the call runs, which waits behind a `setRemoteDescription()` still in
- * progress (a page relaying candidates from `signalingstatechange` does that), while ICE can be up
- * 4 ms after the call (measured in 71, with the peer's checks already there). So the candidate
- * counts from the call, and the value is re-derived at the end of this task, as native 74 moves
- * from "new" to "connecting".
+ * The page called `addIceCandidate()` with a candidate; `result` is the browser's promise. Chromium
+ * < 75 exposes nothing when the first remote candidate ends the wait for one (derive.ts): no
+ * event, and the remote description shows it only once the call runs, which waits behind a
+ * `setRemoteDescription()` still in progress (a page relaying candidates from
+ * `signalingstatechange` does that). So the candidate counts once the browser took it, and the
+ * value is re-derived then, as native 74 moves from "new" to "connecting". One it refused counts
+ * for nothing (native 74 stays "new"; counted from the call, the shim said "connecting" and "new"
+ * again). Returns the promise the page gets: it settles as the browser's does, so a rejection the
+ * page leaves unhandled is still reported as one.
  */
-export function candidateGiven(pc: RTCPeerConnection): void {
+export function candidateGiven(pc: RTCPeerConnection, result: unknown): unknown {
   const rec = records.get(pc);
-  if (!rec || rec.given) return;
-  rec.given = true;
-  Promise.resolve().then(() => update(pc));
+  if (!rec || !result || typeof (result as Promise<void>).then !== 'function') return result;
+  return (result as Promise<void>).then((v) => {
+    if (!rec.given) {
+      rec.given = true;
+      update(pc);
+    }
+    return v;
+  });
 }
 
 /**
@@ -349,10 +387,13 @@ export function follow(pc: RTCPeerConnection, onChange: (state: RTCPeerConnectio
   }
   const w = (state: RTCPeerConnectionState): void => onChange(state);
   rec.watchers.push(w);
+  // Its reads go on across uninstall() (prober.ts `newEra`): the watcher still needs them.
+  rec.probe.followed = true;
   return () => {
     const i = rec.watchers.indexOf(w);
     if (i < 0) return;
     rec.watchers.splice(i, 1);
+    rec.probe.followed = rec.watchers.length > 0;
     if (rec.watchers.length || active || records.get(pc) !== rec) return;
     rec.off();
     unwatchAll(rec.watched, rec.changed);

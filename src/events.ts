@@ -88,6 +88,20 @@ export function setHandler(pc: RTCPeerConnection, value: unknown): void {
   }
 }
 
+/**
+ * A handler the page set while no shim was installed (before the script loaded, before
+ * install(), or after uninstall()) is an own data property of the connection: it hides the
+ * prototype's accessor for good and is never called. Moves it behind the accessor, so it is called
+ * from now on and the connection keeps no property of its own.
+ */
+export function adoptHandler(pc: RTCPeerConnection): void {
+  const d = Object.getOwnPropertyDescriptor(pc, 'onconnectionstatechange');
+  if (d && 'value' in d && d.configurable) {
+    delete (pc as { onconnectionstatechange?: unknown }).onconnectionstatechange;
+    setHandler(pc, d.value);
+  }
+}
+
 let queue: Array<() => void> = [];
 let port: MessagePort | null = null;
 

@@ -64,13 +64,26 @@ function method(original: Function, body: (this: RTCPeerConnection, args: IArgum
 }
 
 /**
+ * The browser's RTCPeerConnection.prototype, where its own members live. A page may have replaced
+ * the global with a subclass (`class extends RTCPeerConnection {}`) or a wrapper function sharing
+ * the prototype: walk up to the prototype that holds `iceConnectionState`; patching the subclass's
+ * would miss the browser's own members and every connection made without it.
+ */
+function interfaceProto(): RTCPeerConnection | null {
+  const PC = g.RTCPeerConnection;
+  let p = typeof PC === 'function' ? PC.prototype : null;
+  while (p && !Object.prototype.hasOwnProperty.call(p, 'iceConnectionState')) p = Object.getPrototypeOf(p);
+  return p;
+}
+
+/**
  * The browser's own `connectionState` getter, if any: not ours, and not another script's (such
  * as webrtc-adapter's ICE-only `connectionState`, which this shim replaces without `force`).
  */
 export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnectionState) | null {
-  const PC = g.RTCPeerConnection;
-  if (typeof PC !== 'function' || g[INSTALL_KEY]) return null;
-  const d = Object.getOwnPropertyDescriptor(PC.prototype, 'connectionState');
+  const proto = interfaceProto();
+  if (!proto || g[INSTALL_KEY]) return null;
+  const d = Object.getOwnPropertyDescriptor(proto, 'connectionState');
   return d && d.get && /\[native code\]/.test(Function.prototype.toString.call(d.get)) ? d.get : null;
 }
 
@@ -79,26 +92,33 @@ export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnec
  * nothing, `reason` says why.
  */
 export function install(options: InstallOptions = {}): InstallResult {
-  const PC = g.RTCPeerConnection;
-  if (typeof PC !== 'function') return skipped('no RTCPeerConnection here');
-  const proto = PC.prototype;
-  if (!('iceConnectionState' in proto)) return skipped('RTCPeerConnection has no iceConnectionState');
+  if (typeof g.RTCPeerConnection !== 'function') return skipped('no RTCPeerConnection here');
+  const proto = interfaceProto();
+  if (!proto) return skipped('RTCPeerConnection has no iceConnectionState');
   if (g[INSTALL_KEY]) return skipped('already installed');
   if (nativeStateGetter() && !options.force) {
     return skipped('native connectionState (pass { force: true } to replace it)');
   }
   const saved = PATCHED.map((name) => Object.getOwnPropertyDescriptor(proto, name));
+  /** What install() defined, by name: uninstall() restores a member only while it is still ours. */
+  const mine: Record<string, PropertyDescriptor> = {};
   const restore = (): void => {
     for (let i = 0; i < PATCHED.length; i++) {
+      const name = PATCHED[i];
       const d = saved[i];
-      if (d) Object.defineProperty(proto, PATCHED[i], d);
-      else delete (proto as unknown as Record<string, unknown>)[PATCHED[i]];
+      const now = Object.getOwnPropertyDescriptor(proto, name);
+      const ours = mine[name];
+      // A script that wrapped our member after install (webrtc-adapter, SDK instrumentation)
+      // keeps its wrapper: it calls ours, which goes quiet once uninstalled.
+      if (!ours || !now || now.value !== ours.value || now.get !== ours.get || now.set !== ours.set) continue;
+      if (d) Object.defineProperty(proto, name, d);
+      else delete (proto as unknown as Record<string, unknown>)[name];
     }
   };
   /** Defines an attribute or operation as WebIDL does: enumerable and configurable. */
   const define = (name: string, d: PropertyDescriptor): void => {
     d.enumerable = d.configurable = true;
-    Object.defineProperty(proto, name, d);
+    Object.defineProperty(proto, name, (mine[name] = d));
   };
   const original = (name: string): Function => {
     const d = saved[PATCHED.indexOf(name)];
@@ -151,8 +171,7 @@ export function install(options: InstallOptions = {}): InstallResult {
         const result = fn.apply(this, args);
         // A remote candidate handed over: see connection.ts `candidateGiven`.
         const c = args[0] as RTCIceCandidateInit | null | undefined;
-        if (name === 'addIceCandidate' && c && c.candidate) candidateGiven(this);
-        return result;
+        return name === 'addIceCandidate' && c && c.candidate ? candidateGiven(this, result) : result;
       }));
     });
     const close = original('close');

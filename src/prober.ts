@@ -79,6 +79,8 @@ export interface Prober {
   stopped?: boolean;
   /** The install era it last planned in (see `newEra`): a timer from an older one ends quietly. */
   era: number;
+  /** A `watch()` follows the connection: it reads in every era (connection.ts `follow`). */
+  followed?: boolean;
   /** The read in flight is a promise-form read in an engine with Chromium 71's hazard (`read`). */
   risky?: boolean;
   /** A page's close() held back until that read settles (see {@link deferClose}). */
@@ -168,9 +170,14 @@ function confirmAt(p: Prober): number {
   return p.stallSince! + (CONFIRM_MS << Math.min(p.confirms, 8));
 }
 
+/** Reads may go on: not stopped, and planned since the last uninstall() or followed by a watch(). */
+function reading(p: Prober): boolean {
+  return !p.stopped && (p.era === era || !!p.followed);
+}
+
 function read(p: Prober): void {
   const pc = p.ref.deref();
-  if (p.stopped || p.era !== era || !pc) return;
+  if (!reading(p) || !pc) return;
   if (p.inFlight && now() - p.inFlight < READ_TIMEOUT_MS) return arm(p);
   const confirm = !!p.stallSince && now() >= confirmAt(p);
   const legacy = legacyForm !== false && !confirm;
@@ -187,7 +194,7 @@ function read(p: Prober): void {
     p.inFlight = 0;
     p.risky = false;
     p.reads!++;
-    if (p.stopped || p.era !== era) return;
+    if (!reading(p)) return;
     if (states) learn(p, states, legacy, confirm, key === p.key);
     const target = p.ref.deref();
     if (!target) return;

@@ -363,6 +363,30 @@
   else skip('candidates added inside an ICE listener: connecting → connected, nothing swallowed',
     '75 and 76 keep ICE "new" until a remote candidate arrives: there is no "checking" to flush on');
 
+  // A candidate the browser refuses (addIceCandidate() rejects) is no remote candidate: in 64-74
+  // the wait for one goes on, "new" as native 74 says, until a real one comes.
+  if (build < 75) test('a refused candidate does not end the wait: "new" until a real one', async function () {
+    var t = trickle(true, true);
+    var pc1 = t.pc1;
+    var r1 = record(pc1);
+    var n1 = sampleNative(pc1);
+    pc1.createDataChannel('x');
+    await negotiate(pc1, t.pc2);
+    var refused = await pc1.addIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 9 typ host', sdpMid: 'no-such-mid', sdpMLineIndex: 77 })
+      .then(function () { return 'accepted'; }, function (e) { return 'refused (' + e.name + ')'; });
+    await sleep(300);
+    var waiting = pc1.connectionState;
+    var nativeWaiting = nativeState(pc1);
+    t.release();
+    await until(function () { return pc1.connectionState === 'connected'; }, 10000, 'connected');
+    await sleep(100);
+    n1.stop();
+    this.note = 'the candidate was ' + refused + '; value then "' + waiting + '"' + (env.nativeGet ? ', native "' + nativeWaiting + '"' : '') + '; shim ' + r1.listener.join('→');
+    assert(/^refused/.test(refused), 'the browser refused the candidate: ' + refused);
+    same(waiting, 'new', 'value after the refused candidate');
+    same(r1.listener, ['connecting', 'connected'], 'pc1 events');
+  });
+
   // Only pc2 gets candidates: pc1 learns the peer's address from its checks (a peer-reflexive
   // candidate) with nothing in its remote description. With a wrong fingerprint pc1's ICE stays
   // "checking" (71–74 fold DTLS in): only the stats show the wait is over (a transport in use),

@@ -2,9 +2,9 @@
 // deleted (ponyfill group) and cut down to the ice-only profile, so the stats path runs too. The
 // oracle is the browser's own getter, saved before the deletion.
 import { expect } from '@esm-bundle/chai';
-import { watch } from '../../dist/fn.js';
+import { install, watch } from '../../dist/fn.js';
 import { breakFingerprint, closeAll, makePair, negotiate, sleep, until } from '../helpers/loopback.js';
-import { nativeState } from '../helpers/env.js';
+import { isFirefox, nativeState } from '../helpers/env.js';
 
 afterEach(closeAll);
 
@@ -133,5 +133,33 @@ describe('watch() (ponyfill)', () => {
     w.stop();
     wf.stop();
     delete (pc1 as unknown as Record<string, unknown>).connectionState;
+  });
+
+  // The shim installed, then uninstalled, while a forced watch() follows a connection whose peer
+  // left: its "failed" comes only from getStats() (Chromium's iceConnectionState never says it),
+  // so the watcher's reads must go on across uninstall(). They stopped at the next read, before.
+  it('a forced watch() keeps reading after uninstall(): "failed" still comes (Chromium)', async function () {
+    if (isFirefox) this.skip(); // Firefox's own iceConnectionState fails: no read is needed there
+    this.timeout(40000);
+    const installed = install();
+    expect(installed.installed, installed.reason).to.equal(true);
+    const { pc1, pc2 } = makePair();
+    const seen: string[] = [];
+    const w = watch(pc1, (s) => seen.push(s), { force: true });
+    try {
+      pc1.createDataChannel('x');
+      await negotiate(pc1, pc2);
+      await until(() => w.state === 'connected', 10000, 'connected');
+      pc2.close();
+      await until(() => w.state === 'disconnected', 10000, 'disconnected');
+      installed.uninstall();
+      // Only the callback from here on: reading w.state would itself re-plan the reads.
+      await until(() => nativeState(pc1) === 'failed', 25000, 'native failed');
+      await until(() => seen.indexOf('failed') >= 0, 3000, 'the watcher\'s "failed"').catch(() => {});
+      expect(seen, 'what the watcher saw').to.deep.equal(['connecting', 'connected', 'disconnected', 'failed']);
+    } finally {
+      w.stop();
+      installed.uninstall();
+    }
   });
 });
