@@ -11,6 +11,7 @@ const PRIVATE = new RegExp('^(' + [
   'seen', 'folds', 'deferred', 'iceEvent', 'connected', 'risky', 'upPending', 'passing', 'given',
   'canStat', 'watchers', 'previous', 'iceTransports', 'dtlsTransports', 'described', 'remote',
   'era', 'off', 'ids', 'watched', 'changed', 'need', 'held', 'exposed', 'stats', 'gathered',
+  'gen', 'seenIce', 'followed', 'rtt',
 ].join('|') + ')$');
 
 /** The harness's `.d.ts` as `.d.cts`, for TypeScript consumers that `require()` it. */

@@ -1,5 +1,5 @@
 // The behavioural suite runs in real Chromium and Firefox, in groups that differ only in how the
-// page gets `connectionState` (see README "Testing"):
+// page gets `connectionState` (see docs/testing.md):
 //   native  no shim at all: proves the suite describes what real browsers do
 //   forced  install({ force: true }) from the side-effect-free entry, over the native one
 //   script  native accessors deleted, dist/rtc-connection-state-shim.min.js as a classic script
@@ -25,7 +25,7 @@ import { summaryReporter } from './test/summary-reporter.mjs';
 
 const CONTRACT = 'test/contract/**/*.test.ts';
 
-// The Web Test Runner recipe users copy (README "Test harnesses"), from the built package.
+// The Web Test Runner recipe users copy (README "Test harnesses and profiles", docs/harnesses.md), from the built package.
 const harness = existsSync(new URL('./dist/harness.js', import.meta.url)) ? await import('./dist/harness.js') : null;
 
 // The older browsers the shim exists for, simulated by deleting what they lacked (on top of

@@ -52,7 +52,7 @@ try {
   });
 
   // Every resolution mode, CommonJS included; only the browser entries' being ESM is allowed
-  // (a CommonJS consumer gets the harness and the script's path, README "Packaging").
+  // (a CommonJS consumer gets the harness and the script's path, docs/packaging.md).
   await step('are the types wrong (attw, every resolution mode; ESM-only browser entries allowed)', () => {
     try {
       npm(['exec', '--', 'attw', tarball, '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'], ROOT);

@@ -41,7 +41,7 @@ interface Tracked {
   /** The install it was last used under (see `generation`). */
   gen?: number;
   /** `iceConnectionState` as of the last derivation (see `readState`). */
-  ice?: RTCIceConnectionState;
+  seenIce?: RTCIceConnectionState;
 }
 
 const records = new WeakMap<RTCPeerConnection, Tracked>();
@@ -120,7 +120,7 @@ function refresh(pc: RTCPeerConnection, rec: Tracked): void {
   const transports = (rec.transports = transportsOf(pc, rec));
   watchTransports(transports, rec.watched, rec.changed);
   const stats = rec.probe;
-  rec.ice = pc.iceConnectionState;
+  rec.seenIce = pc.iceConnectionState;
   const d = (rec.derived = derivation(pc, rec, transports));
   stats.folds = !transports.ice.length && folding();
   rec.value = d.value;
@@ -282,20 +282,23 @@ export function ensureTracked(pc: RTCPeerConnection): void {
 
 /** The value `connectionState` reads. */
 export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
+  let rec = records.get(pc);
   if (isClosed(pc)) {
-    const rec = records.get(pc);
     // Once: every read after close() lands here, and finishing again would only redo the work.
     if (rec && rec.value !== 'closed') finish(rec);
     return 'closed';
   }
-  const rec = track(pc);
+  // Made, or brought up to this install (a handler to adopt), only where needed: a read is hot.
+  if (!rec || (active && rec.gen !== generation)) rec = track(pc);
   // A read writes nothing: no stored value, no planned read. It derives afresh only where
   // iceConnectionState moved since the last derivation: in engines that run listeners in the
   // order they were added (Chromium < 89, capture or not), a page's iceconnectionstatechange
   // listener added before ours runs first and must already read the new value. Whatever else moves
   // the value comes with an event the shim handles, a task it queued (webrtc-pc queues the update
   // after a DTLS change), or a stats read.
-  if (live(pc, rec) && !rec.passing && pc.iceConnectionState !== rec.ice) return derivation(pc, rec, transportsOf(pc, rec)).value;
+  if ((active || rec.watchers.length > 0) && !rec.passing && pc.iceConnectionState !== rec.seenIce) {
+    return derivation(pc, rec, transportsOf(pc, rec)).value;
+  }
   return rec.value;
 }
 

@@ -19,10 +19,14 @@ import { nextRead, type Need, type Phase } from './schedule.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 
 /**
- * A stall is confirmed with the promise form once it has lasted this long (ms), then after twice
- * as long each time. A healthy loopback handshake with media stalls for up to ~40 ms in 71.
+ * A stall is confirmed with the promise form once it has lasted this long (ms), or
+ * {@link CONFIRM_RTTS} round trips of the selected pair where that is longer, then after twice as
+ * long each time. A healthy loopback handshake with media stalls for up to ~40 ms in 71; over a
+ * real network a DTLS handshake takes two round trips and some processing, and a confirm read
+ * within it would hold a close() back for nothing (test/node/prober-legacy.test.mjs).
  */
 const CONFIRM_MS = 100;
+const CONFIRM_RTTS = 4;
 /** A read that has not settled after this long no longer blocks the next one (ms). */
 const READ_TIMEOUT_MS = 5000;
 
@@ -68,6 +72,8 @@ export interface Prober {
   stallSince?: number;
   /** Promise-form reads that confirmed the current stall. */
   confirms: number;
+  /** The selected pairs' round-trip time (ms) by the last legacy read that said one. */
+  rtt?: number;
   /** The legacy form's transports (ids) seen with DTLS up. */
   up: string[];
   /** The transports (ids) of the last legacy read. */
@@ -165,9 +171,9 @@ export function newEra(): void {
   era++;
 }
 
-/** When the current stall is to be confirmed: CONFIRM_MS after it began, doubling per confirm. */
+/** When the current stall is to be confirmed: CONFIRM_MS (or CONFIRM_RTTS round trips) after it began, doubling per confirm. */
 function confirmAt(p: Prober): number {
-  return p.stallSince! + (CONFIRM_MS << Math.min(p.confirms, 8));
+  return p.stallSince! + (Math.max(CONFIRM_MS, CONFIRM_RTTS * (p.rtt || 0)) << Math.min(p.confirms, 8));
 }
 
 /** Reads may go on: not stopped, and planned since the last uninstall() or followed by a watch(). */
@@ -268,6 +274,7 @@ function learn(p: Prober, s: StatsStates, legacy: boolean, confirmed: boolean, s
     return;
   }
   p.legacy = s.legacy;
+  if (s.rtt) p.rtt = s.rtt;
   // A stall is a transport whose ICE works and whose DTLS is not up, while the value needs DTLS
   // (`dtls`: connecting, or the few settle reads after "connected"), whether or not it was seen up
   // before: the side whose own fingerprint check passed has DTLS up for a few ms until the peer's

@@ -48,6 +48,11 @@ export interface StatsStates {
    */
   gathered?: number;
   /**
+   * The legacy form's round-trip time of the selected (active) candidate pair (`googRtt`, ms),
+   * where it says one: what a DTLS handshake over it takes a few of.
+   */
+  rtt?: number;
+  /**
    * Chromium before `iceState` was reported (< ~80): its selected pairs' `writable` follows ICE
    * consent, and its iceConnectionState may fold in DTLS (< 75).
    */
@@ -126,6 +131,8 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
           if (r.type === 'googCandidatePair') {
             if (r.stat('googWritable') === 'true') writable.push(r.id);
             if (r.stat('googReadable') === 'true') readable.push(r.id);
+            // The selected pair's round trip (one pair per transport is active; with BUNDLE one).
+            if (r.stat('googActiveConnection') === 'true') out.rtt = +r.stat('googRtt') || 0;
           } else if (r.type === 'googComponent') {
             out.transports++;
             out.gathered = +r.timestamp;

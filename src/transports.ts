@@ -1,7 +1,7 @@
 /**
  * Which transports a connection has right now, as far as this browser lets us see them.
  *
- * Browsers expose three profiles (see README "Support"):
+ * Browsers expose three profiles (see docs/support.md):
  * - modern: DTLS transports on senders/receivers and `pc.sctp`, each with its RTCIceTransport state;
  * - DTLS only (Firefox 82–124, Chromium 72–75 behind a flag): DTLS transports, no readable ICE transport
  *   state, so the ICE part comes from `pc.iceConnectionState`;

@@ -1,4 +1,4 @@
-// Finds the real browsers for the test run and builds their launchers (see README "Testing").
+// Finds the real browsers for the test run and builds their launchers (see docs/testing.md).
 // Environment variables override the search: CHROMIUM_PATH, FIREFOX_PATH, and BROWSERS
 // (comma-separated: chromium,firefox) to pick a subset.
 import { existsSync } from 'node:fs';

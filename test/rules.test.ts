@@ -33,7 +33,7 @@ function iceByTable(states: string[]): string {
 }
 
 // "RTCPeerConnectionState Enum", with this project's one reading: ICE "completed" counts as
-// "connected" (see README "Known differences").
+// "connected" (see docs/known-differences.md).
 function connectionByTable(closed: boolean, ice: string, dtls: string[]): string {
   const all = (...ok: string[]) => dtls.every((s) => ok.includes(s));
   const table: Array<[string, boolean]> = [

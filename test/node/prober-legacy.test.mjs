@@ -20,6 +20,8 @@ function fakeConnection(dtlsState) {
     writable: true,
     /** How old the legacy report is (ms): Chromium answers from a snapshot up to ~50 ms old. */
     age: 0,
+    /** The selected pair's round-trip time, as the legacy form's googRtt says it (ms). */
+    rtt: 1,
     legacyReads: 0,
     promiseReads: 0,
     getStats(callback) {
@@ -31,7 +33,7 @@ function fakeConnection(dtlsState) {
       const stats = (values) => (name) => values[name] || '';
       const timestamp = new Date(Date.now() - pc.age);
       const reports = [
-        { type: 'googCandidatePair', id: 'pair', timestamp, stat: stats({ googWritable: String(pc.writable), googReadable: 'true' }) },
+        { type: 'googCandidatePair', id: 'pair', timestamp, stat: stats({ googWritable: String(pc.writable), googReadable: 'true', googActiveConnection: 'true', googRtt: String(pc.rtt) }) },
         { type: 'googComponent', id: 'component', timestamp, stat: stats({ selectedCandidatePairId: 'pair', dtlsCipher: pc.up ? 'TLS_AES' : '', remoteCertificateId: pc.up || pc.cert ? 'cert' : '' }) },
       ];
       setTimeout(() => callback({ result: () => reports }));
@@ -130,4 +132,43 @@ test('the legacy form counts DTLS up by its cipher, not by the remote certificat
   certOnly.cert = true;
   const s = await readLegacyStates(certOnly);
   assert.deepEqual(s.dtls, ['?'], 'ICE works, DTLS not up: a handshake under way or a failed one');
+});
+
+// A DTLS handshake takes two round trips and some processing: over a slow network (a stand-in
+// pair with a 150 ms googRtt) a healthy one stalls for ~350 ms with ICE working, and the fixed
+// 100 ms wait confirmed it with the promise form (holding a close() back in Chromium 71 meanwhile).
+// The wait is now four round trips: a handshake that completes within them asks nothing; one that
+// never completes is still confirmed, later; and at loopback speed the 100 ms stand.
+test('a stall is confirmed only after four round trips of the selected pair (googRtt)', async () => {
+  const slow = fakeConnection('connecting');
+  slow.up = false;
+  slow.rtt = 150;
+  const p = createProber(slow, () => {});
+  plan(p, 'dtls', false, 'dtls');
+  await sleep(350);
+  slow.up = true; // the handshake is done, 2 round trips and some processing later
+  await sleep(300);
+  stop(p);
+  assert.equal(slow.promiseReads, 0, `promise-form reads during a healthy handshake at 150 ms RTT (${slow.legacyReads} legacy reads)`);
+  assert.deepEqual(p.dtls, ['connected']);
+
+  const failed = fakeConnection('failed');
+  failed.up = false;
+  failed.rtt = 150;
+  const q = createProber(failed, () => {});
+  plan(q, 'dtls', false, 'dtls');
+  await sleep(400);
+  assert.equal(failed.promiseReads, 0, 'not confirmed before four round trips');
+  for (let i = 0; i < 100 && !(q.dtls && q.dtls[0] === 'failed'); i++) await sleep(10);
+  stop(q);
+  assert.deepEqual(q.dtls, ['failed'], 'a failed handshake is still confirmed');
+
+  const loopback = fakeConnection('failed');
+  loopback.up = false;
+  const r = createProber(loopback, () => {});
+  const t0 = Date.now();
+  plan(r, 'dtls', false, 'dtls');
+  for (let i = 0; i < 100 && !loopback.promiseReads; i++) await sleep(5);
+  stop(r);
+  assert.ok(loopback.promiseReads >= 1 && Date.now() - t0 < 300, `at 1 ms RTT the confirm comes after ~100 ms (${Date.now() - t0} ms)`);
 });
