@@ -493,6 +493,10 @@
     p.pc1.createDataChannel('x');
     await negotiate(p.pc1, p.pc2);
     await until(function () { return r1.listener.length >= 2 && (!r1.watched || r1.watched.length >= 2); }, 10000, 'connected, for the shim and the watcher');
+    // The controlling side goes on from "connected" to "completed" once ICE nominates, which can
+    // come after the shim's "connected" (once in 10 old-build runs, on 65): wait for it, so that
+    // an ICE event after the close can only be the engine seeing the peer leave.
+    await until(function () { return p.pc1.iceConnectionState === 'completed'; }, 5000, 'ICE "completed"');
     var ice = [];
     p.pc1.addEventListener('iceconnectionstatechange', function () { ice.push(p.pc1.iceConnectionState); });
     r1.listener = [];
