@@ -33,6 +33,12 @@ const which = String(args.browser || 'chromium');
  */
 const LAG_NATIVE_MS = 150;
 const LAG_ICE_MS = 50;
+/**
+ * A DTLS failure where no DTLS transport is exposed (Chromium 73–76 with a data channel) is
+ * learnt from getStats(): the legacy reads must show the stall for 100 ms before the one
+ * promise-form read that says "failed" (docs/known-differences.md), ~155–160 ms after native.
+ */
+const LAG_DTLS_FAILURE_MS = 300;
 
 // Never touch the machine's own firewall: nft runs here only inside the namespace run.mjs made
 // for this worker (LAB_NS), which `ip netns identify` must name as this process's own.
@@ -99,12 +105,12 @@ async function open(url) {
  * each event within LAG_ICE_MS of iceConnectionState's matching change where `iceLag` says so.
  * Native is read at each of its own events and every 5 ms: a state it leaves within a
  * millisecond can be missed (its event reads the next one). So a leading "connecting" of the
- * shim's that native's reads lack is allowed only where native's first change came within
- * SAMPLE_MS of it. `blip`: the known.js step that a DTLS failure may show on one side only (the
+ * shim's that native's reads lack is allowed where native's first change came within SAMPLE_MS of
+ * it, or after ICE said "checking". `blip`: the known.js step that a DTLS failure may show on one side only (the
  * answerer's "connected" for about a millisecond before "failed", docs/conformance.md).
  */
 const SAMPLE_MS = 10;
-function compare(report, native, expected, iceLag, from, blip) {
+function compare(report, native, expected, iceLag, from, blip, lagMs = LAG_NATIVE_MS) {
   const notes = [];
   const errors = [];
   const check = (ok, message) => { if (!ok) errors.push(message); };
@@ -118,7 +124,12 @@ function compare(report, native, expected, iceLag, from, blip) {
     if (native) {
       let s = shim;
       let n = nat;
-      if (from === 'start' && s[0] && s[0].s === 'connecting' && n[0] && n[0].s !== 'connecting' && n[0].t - s[0].t <= SAMPLE_MS) s = s.slice(1);
+      // Native's first seen value skipped "connecting" (Chromium 76 went new → connected in 1 run of
+      // ~20 under loss, 11 ms after ICE said "checking"): the shim's "connecting" stands where ICE
+      // said "checking" before native's first change (the spec's "connecting"), as it did there.
+      const checking = ice.find((x) => x.s === 'checking');
+      if (from === 'start' && s[0] && s[0].s === 'connecting' && n[0] && n[0].s !== 'connecting' &&
+        (n[0].t - s[0].t <= SAMPLE_MS || (checking && checking.t <= n[0].t))) s = s.slice(1);
       if (blip && seq(s).join() !== seq(n).join() && blip(seq(s)).join() === blip(seq(n)).join()) {
         notes.push(`${name}: the DTLS-failure blip on one side only (known.js)`);
         const drop = (list) => list.filter((x, k) => !(x.s === 'connected' && list[k + 1] && list[k + 1].s === 'failed'));
@@ -129,7 +140,7 @@ function compare(report, native, expected, iceLag, from, blip) {
       check(peer.value === peer.nativeValue, `${name}: shim ends "${peer.value}", native "${peer.nativeValue}"`);
       s.forEach((x, k) => {
         const lag = n[k] ? x.t - n[k].t : NaN;
-        check(lag <= LAG_NATIVE_MS && lag >= -LAG_NATIVE_MS, `${name}: "${x.s}" ${lag} ms after native's`);
+        check(lag <= lagMs && lag >= -lagMs, `${name}: "${x.s}" ${lag} ms after native's (bound ${lagMs} ms)`);
       });
     } else {
       check(seq(shim).join() === expected.join(), `${name}: shim ${seq(shim).join('→')}, expected ${expected.join('→')}`);
@@ -219,7 +230,7 @@ async function main() {
       await sleep(500);
       const report = await page.evaluate('lab.report()');
       const entry = knownEntry(firefox ? 'firefox' : 'chromium', which === 'chromium' || firefox ? 'modern' : 'ice-only', 'dtls-failure');
-      return `settled in ${took} ms; ` + compare(report, native, ['connecting', 'failed'], [], 'start', entry && entry.step);
+      return `settled in ${took} ms; ` + compare(report, native, ['connecting', 'failed'], [], 'start', entry && entry.step, LAG_DTLS_FAILURE_MS);
     });
   } finally {
     await page.close();
