@@ -139,36 +139,34 @@ test('the legacy form counts DTLS up by its cipher, not by the remote certificat
 // 100 ms wait confirmed it with the promise form (holding a close() back in Chromium 71 meanwhile).
 // The wait is now four round trips: a handshake that completes within them asks nothing; one that
 // never completes is still confirmed, later; and at loopback speed the 100 ms stand.
-test('a stall is confirmed only after four round trips of the selected pair (googRtt)', async () => {
-  const slow = fakeConnection('connecting');
-  slow.up = false;
-  slow.rtt = 150;
-  const p = createProber(slow, () => {});
+/** A stand-in whose handshake has not come up, at `rtt` ms, with a prober reading it for DTLS. */
+function stalled(dtlsState, rtt) {
+  const pc = fakeConnection(dtlsState);
+  pc.up = false;
+  pc.rtt = rtt;
+  const p = createProber(pc, () => {});
   plan(p, 'dtls', false, 'dtls');
+  return { pc, p };
+}
+
+test('a stall is confirmed only after four round trips of the selected pair (googRtt)', async () => {
+  const slow = stalled('connecting', 150);
   await sleep(350);
-  slow.up = true; // the handshake is done, 2 round trips and some processing later
+  slow.pc.up = true; // the handshake is done, 2 round trips and some processing later
   await sleep(300);
-  stop(p);
-  assert.equal(slow.promiseReads, 0, `promise-form reads during a healthy handshake at 150 ms RTT (${slow.legacyReads} legacy reads)`);
-  assert.deepEqual(p.dtls, ['connected']);
+  stop(slow.p);
+  assert.equal(slow.pc.promiseReads, 0, `promise-form reads during a healthy handshake at 150 ms RTT (${slow.pc.legacyReads} legacy reads)`);
+  assert.deepEqual(slow.p.dtls, ['connected']);
 
-  const failed = fakeConnection('failed');
-  failed.up = false;
-  failed.rtt = 150;
-  const q = createProber(failed, () => {});
-  plan(q, 'dtls', false, 'dtls');
+  const failed = stalled('failed', 150);
   await sleep(400);
-  assert.equal(failed.promiseReads, 0, 'not confirmed before four round trips');
-  for (let i = 0; i < 100 && !(q.dtls && q.dtls[0] === 'failed'); i++) await sleep(10);
-  stop(q);
-  assert.deepEqual(q.dtls, ['failed'], 'a failed handshake is still confirmed');
+  assert.equal(failed.pc.promiseReads, 0, 'not confirmed before four round trips');
+  await settleOnFailed(failed.p);
+  assert.deepEqual(failed.p.dtls, ['failed'], 'a failed handshake is still confirmed');
 
-  const loopback = fakeConnection('failed');
-  loopback.up = false;
-  const r = createProber(loopback, () => {});
   const t0 = Date.now();
-  plan(r, 'dtls', false, 'dtls');
-  for (let i = 0; i < 100 && !loopback.promiseReads; i++) await sleep(5);
-  stop(r);
-  assert.ok(loopback.promiseReads >= 1 && Date.now() - t0 < 300, `at 1 ms RTT the confirm comes after ~100 ms (${Date.now() - t0} ms)`);
+  const loopback = stalled('failed', 1);
+  for (let i = 0; i < 100 && !loopback.pc.promiseReads; i++) await sleep(5);
+  stop(loopback.p);
+  assert.ok(loopback.pc.promiseReads >= 1 && Date.now() - t0 < 300, `at 1 ms RTT the confirm comes after ~100 ms (${Date.now() - t0} ms)`);
 });
