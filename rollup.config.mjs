@@ -2,17 +2,14 @@
 // Target ES2017 throughout: the script must parse in Chromium 71 (no ?., ??, class fields).
 import { copyFileSync } from 'node:fs';
 import terser from '@rollup/plugin-terser';
+import { ownNames } from './scripts/own-names.mjs';
 
-/** The shim's own record fields (connection.ts, events.ts, prober.ts, stats.ts, schedule.ts). */
-const PRIVATE = new RegExp('^(' + [
-  'announced', 'moveLast', 'tail', 'probe', 'callback', 'listener',
-  'blind', 'legacy', 'exposedDisconnected', 'folded', 'ref', 'timer', 'inFlight', 'key',
-  'since', 'reads', 'elapsed', 'stallSince', 'confirms', 'up', 'onRead', 'stopped', 'selected',
-  'seen', 'folds', 'deferred', 'iceEvent', 'connected', 'risky', 'upPending', 'passing', 'given',
-  'canStat', 'watchers', 'previous', 'iceTransports', 'dtlsTransports', 'described', 'remote',
-  'era', 'off', 'ids', 'watched', 'changed', 'need', 'held', 'exposed', 'stats', 'gathered',
-  'gen', 'seenIce', 'followed', 'rtt',
-].join('|') + ')$');
+/**
+ * The property names terser may rename: the members of the shim's own records (`@shimOwn`
+ * interfaces) that no browser, public or foreign shape declares, worked out from the source by
+ * scripts/own-names.mjs, which also fails the build where such a name is read from anything else.
+ */
+const OWN = new RegExp('^(' + ownNames().names.join('|') + ')$');
 
 /** The harness's `.d.ts` as `.d.cts`, for TypeScript consumers that `require()` it. */
 const ctsTypes = {
@@ -33,14 +30,9 @@ const script = {
         ecma: 2017,
         module: false,
         compress: { passes: 3, unsafe_arrows: true },
-        // Internal record fields only, by explicit name: never public API (install options and
-        // results, ConnectionStateInput's `ice`/`dtls`), never what the explain entry (another
-        // copy, unmangled) reads from the install mark's `snapshot()` (`derived`, `transports`,
-        // and a Derivation's `value`, `ice`, `iceFrom`, `dtls`, `dtlsFrom`), descriptor keys or
-        // browser/stats fields. `builtins`: also names that some DOM interface has (`key`,
-        // `connected`, `stopped`, `remote`, …), which terser skips by default; the list holds
-        // only fields of the shim's own objects.
-        mangle: { properties: { regex: PRIVATE, builtins: true } },
+        // Only the shim's own record fields (OWN, from the source); `builtins: false`: terser also
+        // leaves every DOM name it knows alone, whatever the list says.
+        mangle: { properties: { regex: OWN, builtins: false } },
         format: { comments: false },
       }),
     ],

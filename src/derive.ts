@@ -2,13 +2,17 @@
  * The one derivation of a connection's state: from what the browser exposes at one moment and
  * what getStats() last said (the prober's memory), the value, the ICE and DTLS states the W3C
  * rules were given and where each came from, and what the stats path needs next. Pure: no
- * browser objects, no timers. connection.ts derives the value with it, and explain.ts explains
+ * browser objects, no timers. record.ts derives the value with it, and explain.ts explains
  * that same derivation, so the two cannot disagree.
  */
 import { aggregateIceState, computeConnectionState } from './rules.js';
 import type { Need } from './schedule.js';
+import type { StatsMemory } from './prober/memory.js';
 
-/** What one moment exposes, and what the stats said. */
+/**
+ * What one moment exposes, and what the stats said (sources.ts gathers it).
+ * @shimOwn
+ */
 export interface Sources {
   /** The states of the ICE transports the browser lets us read (empty where it hides them). */
   iceTransports: readonly RTCIceTransportState[];
@@ -17,30 +21,28 @@ export interface Sources {
   dtlsTransports: readonly string[];
   /** `getStats()` exists. */
   canStat: boolean;
-  /** Both descriptions are set (before that there is no transport to ask the stats about). */
+  /**
+   * Both descriptions are set (before that there is no transport to ask the stats about); asked
+   * only where no DTLS transport is exposed (false elsewhere).
+   */
   described: boolean;
   /**
    * `iceConnectionState` folds in DTLS (Chromium < 75: Chromium's legacy stats, and no
    * RTCIceTransport at all): there, ICE "connected" or "completed" means DTLS is up too.
    */
-  folds: boolean;
+  dtlsInIce: boolean;
   /**
    * A remote candidate is known: the page handed one to `addIceCandidate()`, or the remote
    * description lists one. A peer-reflexive one shows only in the stats: a transport in use, so
    * DTLS "connecting" below.
    */
-  remote: boolean;
+  remoteKnown: boolean;
   /** The value before this moment. */
   previous: RTCPeerConnectionState;
   /** The ICE state standing in for a held "disconnected" (see {@link derive}), if any. */
-  held: RTCIceConnectionState | null;
-  /** The prober's memory (prober.ts): what the last reads said, undefined where not read. */
-  stats: {
-    ice?: RTCIceConnectionState;
-    dtls?: readonly string[];
-    blind?: boolean;
-    legacy?: boolean;
-  };
+  heldAs: RTCIceConnectionState | null;
+  /** The stats memory (prober/memory.ts): what the last reads said, undefined where not read. */
+  learnt: Pick<StatsMemory, 'ice' | 'dtls' | 'blind' | 'consentPairs'>;
 }
 
 /**
@@ -69,7 +71,7 @@ export interface Derivation {
   /** What the stats path needs now (schedule.ts). */
   need: Need;
   /** The ICE state standing in for a held "disconnected" from now on, or null. */
-  held: RTCIceConnectionState | null;
+  heldAs: RTCIceConnectionState | null;
   /** The ICE state as exposed, before any stats. */
   exposed: RTCIceConnectionState;
 }
@@ -80,7 +82,7 @@ export function derive(s: Sources): Derivation {
   const exposed = folded ? s.iceConnectionState : aggregateIceState(s.iceTransports);
   let ice = exposed;
   let iceFrom: IceSourceCode = folded ? ICE_CONNECTION_STATE : ICE_TRANSPORTS;
-  const stats = s.stats;
+  const stats = s.learnt;
   // Chromium < 75 folds DTLS into iceConnectionState (stats.ts): there (it has no ICE transport
   // to read), a "disconnected" is held at the value before ("connected", or "connecting" as ICE
   // "checking" when the peer closed mid-handshake) until getStats() tells a peer's close_notify
@@ -91,15 +93,15 @@ export function derive(s: Sources): Derivation {
   // shows as "disconnected". Chromium 76 does not fold: its "disconnected" is ICE's own (consent
   // lost) and is not held (held, the first read still saw the pair writable, and the value
   // trailed native by 0.5 s).
-  let held: RTCIceConnectionState | null = null;
-  if (ice === 'disconnected' || (ice === 'checking' && s.held)) {
+  let heldAs: RTCIceConnectionState | null = null;
+  if (ice === 'disconnected' || (ice === 'checking' && s.heldAs)) {
     if (stats.ice) {
-      // "connected" from the stats only ever answers a hold (prober.ts): the held state stands.
-      held = s.held;
-      ice = stats.ice === 'connected' && held ? held : stats.ice;
-      iceFrom = stats.ice === 'connected' && held ? HELD : ICE_STATS;
-    } else if (s.canStat && s.folds && (s.previous === 'connected' || s.previous === 'connecting') && stats.legacy !== false) {
-      ice = held = s.held || (s.previous === 'connected' ? 'connected' : 'checking');
+      // "connected" from the stats only ever answers a hold (stats.ts `iceFromStats`): the held state stands.
+      heldAs = s.heldAs;
+      ice = stats.ice === 'connected' && heldAs ? heldAs : stats.ice;
+      iceFrom = stats.ice === 'connected' && heldAs ? HELD : ICE_STATS;
+    } else if (s.canStat && s.dtlsInIce && (s.previous === 'connected' || s.previous === 'connecting') && stats.consentPairs !== false) {
+      ice = heldAs = s.heldAs || (s.previous === 'connected' ? 'connected' : 'checking');
       iceFrom = HELD;
     }
   }
@@ -107,7 +109,7 @@ export function derive(s: Sources): Derivation {
   // candidate; its ICE transport is "new" then, and so is native 74's value (webrtc-pc: ICE "new"
   // while waiting for remote candidates). Measured in 71 and 74: no a=candidate in the remote
   // description and no candidate pair in the stats until the first one arrives.
-  const waiting = s.folds && exposed === 'checking' && !s.remote;
+  const waiting = s.dtlsInIce && exposed === 'checking' && !s.remoteKnown;
   if (waiting) {
     ice = 'new';
     iceFrom = NO_REMOTE_CANDIDATE;
@@ -120,7 +122,7 @@ export function derive(s: Sources): Derivation {
     // one (webrtc-adapter's mistake); hold "connecting" rather than report "connected" early.
     dtls = stats.dtls ? stats.dtls : ice === 'connected' || ice === 'completed' ? ['connecting'] : [];
     dtlsFrom = stats.dtls ? DTLS_STATS : NOT_SEEN;
-    if (s.folds && (exposed === 'connected' || exposed === 'completed')) {
+    if (s.dtlsInIce && (exposed === 'connected' || exposed === 'completed')) {
       dtls = ['connected'];
       dtlsFrom = DTLS_FROM_ICE;
     }
@@ -134,9 +136,9 @@ export function derive(s: Sources): Derivation {
   // While waiting for remote candidates, the reads look for a peer-reflexive one: a transport
   // in use, whose DTLS then reads "connecting" (measured in 71: one-way trickle).
   const need: Need = !s.canStat ? 'none'
-    : held && (!stats.ice || stats.ice === 'connected') ? 'held'
+    : heldAs && (!stats.ice || stats.ice === 'connected') ? 'held'
     : value === 'disconnected' ? 'disconnected'
     : dtlsFromStats && (value === 'connecting' || value === 'connected' || waiting) ? 'dtls'
     : 'none';
-  return { value, ice, iceFrom, dtls, dtlsFrom, need, held, exposed };
+  return { value, ice, iceFrom, dtls, dtlsFrom, need, heldAs, exposed };
 }

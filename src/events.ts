@@ -37,9 +37,13 @@ export function stopForeignEvent(event: Event): void {
   event.stopImmediatePropagation();
 }
 
+/**
+ * The `onconnectionstatechange` of one connection: its value, and the listener that calls it.
+ * @shimOwn
+ */
 interface Handler {
-  callback: unknown;
-  listener: Listener;
+  handlerValue: unknown;
+  handlerListener: Listener;
 }
 /** Replaced by {@link forgetHandlers} at uninstall: the old callbacks are never called again. */
 let handlers = new WeakMap<RTCPeerConnection, Handler>();
@@ -55,7 +59,7 @@ export function forgetHandlers(): void {
 /** The `onconnectionstatechange` getter: the stored callback or null. */
 export function getHandler(pc: RTCPeerConnection): unknown {
   const h = handlers.get(pc);
-  return h ? h.callback : null;
+  return h ? h.handlerValue : null;
 }
 
 /**
@@ -70,21 +74,21 @@ export function setHandler(pc: RTCPeerConnection, value: unknown): void {
   const h = handlers.get(pc);
   if (callback === null) {
     if (h) {
-      unlisten(pc, 'connectionstatechange', h.listener);
+      unlisten(pc, 'connectionstatechange', h.handlerListener);
       handlers.delete(pc);
     }
   } else if (h) {
-    h.callback = callback;
+    h.handlerValue = callback;
   } else {
     const entry: Handler = {
-      callback,
-      listener(event) {
-        const fn = entry.callback;
+      handlerValue: callback,
+      handlerListener(event) {
+        const fn = entry.handlerValue;
         if (handlers.get(this) === entry && typeof fn === 'function') fn.call(this, event);
       },
     };
     handlers.set(pc, entry);
-    listen(pc, 'connectionstatechange', entry.listener);
+    listen(pc, 'connectionstatechange', entry.handlerListener);
   }
 }
 

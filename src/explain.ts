@@ -10,7 +10,8 @@
  * @packageDocumentation
  */
 import { derive, DTLS_TRANSPORTS, ICE_STATS, ICE_TRANSPORTS, DTLS_STATS, ICE_CONNECTION_STATE, NO_DTLS, type Derivation, type Sources } from './derive.js';
-import { collectTransports, folding, remoteCandidates, transceiversOf, type TransportSet } from './transports.js';
+import { gatherSources } from './sources.js';
+import { collectTransports, transceiversOf, type TransportSet } from './transports.js';
 import { iceFromStats, readLegacyStates, readStatsStates, type StatsStates } from './stats.js';
 import { G } from './global.js';
 
@@ -83,27 +84,19 @@ function shimSnapshot(pc: RTCPeerConnection) {
   return mark && mark.snapshot ? mark.snapshot(pc) : null;
 }
 
-/** The sources of `pc` now, with what a stats read said (or nothing). */
-function sourcesOf(pc: RTCPeerConnection, set: TransportSet, s: StatsStates | null): Sources {
+/**
+ * What one stats read said, as the stats memory would hold it (prober/memory.ts): ICE only where
+ * iceConnectionState says "disconnected", DTLS as rule states (the legacy form says only "up",
+ * connected, or not).
+ */
+function statsOf(pc: RTCPeerConnection, set: TransportSet, s: StatsStates | null): Sources['learnt'] {
+  if (!s) return {};
   const exposedDisconnected = !set.ice.length && pc.iceConnectionState === 'disconnected';
-  const folds = !set.ice.length && folding();
   return {
-    iceTransports: set.ice.map((t) => t.state),
-    iceConnectionState: pc.iceConnectionState,
-    dtlsTransports: set.dtls.map((t) => t.state),
-    canStat: typeof pc.getStats === 'function',
-    described: !!pc.localDescription && !!pc.remoteDescription,
-    folds,
-    remote: !folds || remoteCandidates(pc),
-    previous: 'new',
-    held: null,
-    stats: {
-      ice: s && exposedDisconnected ? iceFromStats(s, false, false) : undefined,
-      // The legacy form says only "up" (connected) or not (stats.ts).
-      dtls: s && s.dtls.length ? s.dtls.map((d) => d === '?' || d === '' ? 'connecting' : d) : undefined,
-      blind: !!s && !s.dtls.length && !s.legacy,
-      legacy: s ? s.legacy : undefined,
-    },
+    ice: exposedDisconnected ? iceFromStats(s, false, false) : undefined,
+    dtls: s.dtls.length ? s.dtls.map((d) => d === '?' || d === '' ? 'connecting' : d) : undefined,
+    blind: !s.dtls.length && !s.consentPairs,
+    consentPairs: s.consentPairs,
   };
 }
 
@@ -121,7 +114,7 @@ function describeAll(pc: RTCPeerConnection, read: StatsStates | null): Explanati
   const snap = closed ? null : shimSnapshot(pc);
   const set = closed ? { dtls: [], ice: [] } : snap ? snap.transports : collectTransports(pc);
   // Firefox's description getters throw once the connection is closed: nothing to read then.
-  const d: Derivation = snap ? snap.derived : closed ? CLOSED : derive(sourcesOf(pc, set, read));
+  const d: Derivation = snap ? snap.derived : closed ? CLOSED : derive(gatherSources(pc, set, 'new', null, false, statsOf(pc, set, read)));
   const computed: RTCPeerConnectionState = closed ? 'closed' : d.value;
   const transports: TransportReport[] = [];
   set.dtls.forEach((t, i) => transports.push({ index: i + 1, kind: 'dtls', state: t.state, carries: carriers(pc, t) }));
@@ -167,7 +160,7 @@ function describeAll(pc: RTCPeerConnection, read: StatsStates | null): Explanati
 }
 
 const CLOSED: Derivation = {
-  value: 'closed', ice: 'closed', iceFrom: ICE_CONNECTION_STATE, dtls: [], dtlsFrom: NO_DTLS, need: 'none', held: null, exposed: 'closed',
+  value: 'closed', ice: 'closed', iceFrom: ICE_CONNECTION_STATE, dtls: [], dtlsFrom: NO_DTLS, need: 'none', heldAs: null, exposed: 'closed',
 };
 
 /** What the explanation says of each ICE source (by derive.ts's code). */

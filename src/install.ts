@@ -92,12 +92,12 @@ export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnec
  * nothing, `reason` says why.
  */
 export function install(options: InstallOptions = {}): InstallResult {
-  if (typeof g.RTCPeerConnection !== 'function') return skipped('no RTCPeerConnection here');
+  if (typeof g.RTCPeerConnection !== 'function') return skipped('no RTCPeerConnection');
   const proto = interfaceProto();
-  if (!proto) return skipped('RTCPeerConnection has no iceConnectionState');
+  if (!proto) return skipped('no iceConnectionState');
   if (g[INSTALL_KEY]) return skipped('already installed');
   if (nativeStateGetter() && !options.force) {
-    return skipped('native connectionState (pass { force: true } to replace it)');
+    return skipped('native connectionState (force replaces it)');
   }
   const saved = PATCHED.map((name) => Object.getOwnPropertyDescriptor(proto, name));
   /** What install() defined, by name: uninstall() restores a member only while it is still ours. */
@@ -155,38 +155,40 @@ export function install(options: InstallOptions = {}): InstallResult {
         },
       });
     }
-    const add = original('addEventListener');
-    define('addEventListener', method(add, function (args) {
+    /** Wraps the operation `name` (where the browser has it): `around` gets the call to make. */
+    const wrap = (name: string, around: (pc: RTCPeerConnection, call: () => unknown, args: IArguments) => unknown): void => {
+      const fn = original(name);
+      if (typeof fn === 'function') {
+        define(name, method(fn, function (args) {
+          return around(this, () => fn.apply(this, args), args);
+        }));
+      }
+    };
+    wrap('addEventListener', (pc, call, args) => {
       const type = args[0];
       // Track before the page's listener lands, so ours (filter, state update) run first.
-      if (type === 'connectionstatechange' || type === 'iceconnectionstatechange') ensureTracked(this);
-      const result = add.apply(this, args);
-      if (type === 'iceconnectionstatechange') keepLast(this);
+      if (type === 'connectionstatechange' || type === 'iceconnectionstatechange') ensureTracked(pc);
+      const result = call();
+      if (type === 'iceconnectionstatechange') keepLast(pc);
       return result;
-    }));
-    TRACKING_CALLS.forEach((name) => {
-      const fn = original(name);
-      if (typeof fn === 'function') define(name, method(fn, function (args) {
-        ensureTracked(this);
-        const result = fn.apply(this, args);
-        // A remote candidate handed over: see connection.ts `candidateGiven`.
-        const c = args[0] as RTCIceCandidateInit | null | undefined;
-        return name === 'addIceCandidate' && c && c.candidate ? candidateGiven(this, result) : result;
-      }));
     });
-    const close = original('close');
-    define('close', method(close, function (args) {
-      // Chromium 71 can deadlock in close() while the shim's promise-form getStats() is in
-      // flight: then the real close() follows when that read settles (connection.ts closeSafely).
-      return closeSafely(this, () => close.apply(this, args));
+    TRACKING_CALLS.forEach((name) => wrap(name, (pc, call, args) => {
+      ensureTracked(pc);
+      const result = call();
+      // A remote candidate handed over: see connection.ts `candidateGiven`.
+      const c = args[0] as RTCIceCandidateInit | null | undefined;
+      return name === 'addIceCandidate' && c && c.candidate ? candidateGiven(pc, result) : result;
     }));
+    // Chromium 71 can deadlock in close() while the shim's promise-form getStats() is in flight:
+    // then the real close() follows when that read settles (connection.ts closeSafely).
+    wrap('close', closeSafely);
   } catch (e) {
     try {
       restore();
     } catch (ignored) {
       // Nothing more can be undone; the reason below says what went wrong.
     }
-    return skipped('cannot patch RTCPeerConnection.prototype: ' + e);
+    return skipped('cannot patch: ' + e);
   }
 
   setActive(true);

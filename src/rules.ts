@@ -30,10 +30,10 @@ export function aggregateIceState(
   closed = false,
 ): RTCIceConnectionState {
   if (closed) return 'closed';
-  if (states.indexOf('failed') >= 0) return 'failed';
-  if (states.indexOf('disconnected') >= 0) return 'disconnected';
+  if (states.includes('failed')) return 'failed';
+  if (states.includes('disconnected')) return 'disconnected';
   if (only(states, 'new')) return 'new';
-  if (states.indexOf('new') >= 0 || states.indexOf('checking') >= 0) return 'checking';
+  if (states.includes('new') || states.includes('checking')) return 'checking';
   if (only(states, 'completed')) return 'completed';
   return 'connected';
 }
@@ -49,7 +49,7 @@ export function aggregateIceState(
 export function computeConnectionState(input: ConnectionStateInput): RTCPeerConnectionState {
   const { ice, dtls } = input;
   if (input.closed || ice === 'closed') return 'closed';
-  if (ice === 'failed' || dtls.indexOf('failed') >= 0) return 'failed';
+  if (ice === 'failed' || dtls.includes('failed')) return 'failed';
   if (ice === 'disconnected') return 'disconnected';
   if (ice === 'new' && only(dtls, 'new')) return 'new';
   return (ice === 'connected' || ice === 'completed') && only(dtls, 'connected') ? 'connected' : 'connecting';

@@ -3,7 +3,7 @@
  * needed it. No timers, no browser objects; unit-tested in Node (test/node/schedule.test.mjs).
  *
  * Stats are the last-resort source (stats.ts): asynchronous, and in Chromium 71 the promise form
- * can deadlock `close()` (prober.ts). So every phase is bounded: reads back off and then stop, and
+ * can deadlock `close()` (prober/hold.ts). So every phase is bounded: reads back off and then stop, and
  * only a change the browser exposes (an ICE or signaling event, a transport `statechange`, a
  * negotiation call) starts a new phase.
  */
@@ -25,11 +25,14 @@ export type Need =
   /** "disconnected": whether ICE has really failed (Chromium hides it: crbug 982793). */
   | 'disconnected';
 
-/** One phase: the need, how many reads it has had, and how long it has lasted. */
+/**
+ * One phase: the need, how many reads it has had, and how long it has lasted.
+ * @shimOwn
+ */
 export interface Phase {
   need: Need;
   /** The value is "connected" (for `dtls`: the settle reads after connecting). */
-  connected: boolean;
+  valueConnected: boolean;
   /** Reads done (settled or not) since the phase began. */
   reads: number;
   /** Milliseconds since the phase began. */
@@ -75,10 +78,10 @@ export function nextRead(p: Phase): number {
   if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
   if (p.need === 'held') return p.reads ? near(p.elapsed, CONSENT_LOST_MS, HELD_MS) : 0;
   if (p.need === 'disconnected') return near(p.elapsed, ICE_FAILS_MS, DISCONNECTED_MS);
-  if (p.connected && p.reads >= SETTLE_READS) return -1;
+  if (p.valueConnected && p.reads >= SETTLE_READS) return -1;
   if (!p.reads) return 0;
   // 8 << 7 = 1024: clamp the shift so the interval cannot overflow, then cap it.
-  return Math.min(p.connected ? 250 : DTLS_CEILING_MS, FIRST_MS << Math.min(p.reads - 1, 7));
+  return Math.min(p.valueConnected ? 250 : DTLS_CEILING_MS, FIRST_MS << Math.min(p.reads - 1, 7));
 }
 
 /** `slow`, or {@link NEAR_MS} within 1 s of `due` (when the browser's own timer is due). */

@@ -1,6 +1,6 @@
 /**
  * What `getStats()` says about the transports: the last-resort source, read only while the
- * exposed states leave the answer open (schedule.ts), by one prober per connection (prober.ts).
+ * exposed states leave the answer open (schedule.ts), by one read loop per connection (prober/loop.ts).
  *
  * - Chromium (crbug 982793): after the peer goes away, `iceConnectionState` and even
  *   `RTCIceTransport.state` stay "disconnected" forever, while the transport entry's `iceState`
@@ -18,10 +18,13 @@
  * - Chromium's legacy callback form `getStats(callback)` (until ~M117) carries the same pair and
  *   selected-pair facts (`googCandidatePair.googWritable`, `googComponent.selectedCandidatePairId`)
  *   and shows DTLS up (`dtlsCipher`), but has no DTLS state: it cannot tell a handshake in
- *   progress from a failed one. See prober.ts for why it is read at all.
+ *   progress from a failed one. See prober/loop.ts for why it is read at all.
  */
 
-/** The states found in one stats report. */
+/**
+ * The states found in one stats report.
+ * @shimOwn
+ */
 export interface StatsStates {
   /** `iceState` of each transport entry (absent before Chromium ~80 and in Firefox). */
   ice: string[];
@@ -35,9 +38,9 @@ export interface StatsStates {
   /** Transport entries seen. */
   transports: number;
   /** Transport entries with a selected candidate pair. */
-  selected: number;
+  selectedPairs: number;
   /** Selected candidate pairs that are still writable (ICE consent holds). */
-  writable: number;
+  writablePairs: number;
   /** The id of the transport behind each entry of `dtls`. */
   ids: string[];
   /**
@@ -51,12 +54,12 @@ export interface StatsStates {
    * The legacy form's round-trip time of the selected (active) candidate pair (`googRtt`, ms),
    * where it says one: what a DTLS handshake over it takes a few of.
    */
-  rtt?: number;
+  pairRtt?: number;
   /**
-   * Chromium before `iceState` was reported (< ~80): its selected pairs' `writable` follows ICE
-   * consent, and its iceConnectionState may fold in DTLS (< 75).
+   * Consent pairs: Chromium before `iceState` was reported (< ~80), whose selected pairs'
+   * `writable` follows ICE consent (and whose iceConnectionState may fold in DTLS: < 75).
    */
-  legacy: boolean;
+  consentPairs: boolean;
 }
 
 interface Entry {
@@ -69,13 +72,13 @@ interface Entry {
   consentRequestsSent?: number;
 }
 
-function empty(legacy: boolean): StatsStates {
-  return { ice: [], dtls: [], transports: 0, selected: 0, writable: 0, ids: [], legacy };
+function empty(consentPairs: boolean): StatsStates {
+  return { ice: [], dtls: [], transports: 0, selectedPairs: 0, writablePairs: 0, ids: [], consentPairs };
 }
 
 function countWritable(out: StatsStates, pairs: string[], writable: string[]): void {
-  out.selected = pairs.length;
-  for (let i = 0; i < pairs.length; i++) if (writable.indexOf(pairs[i]) >= 0) out.writable++;
+  out.selectedPairs = pairs.length;
+  for (let i = 0; i < pairs.length; i++) if (writable.includes(pairs[i])) out.writablePairs++;
 }
 
 /** The promise form: the standard `transport` and `candidate-pair` entries. */
@@ -100,7 +103,7 @@ export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
       if (entry.selectedCandidatePairId) pairs.push(entry.selectedCandidatePairId);
     });
     countWritable(out, pairs, writable);
-    out.legacy = consent && !out.ice.length;
+    out.consentPairs = consent && !out.ice.length;
     return out;
   });
 }
@@ -132,7 +135,7 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
             if (r.stat('googWritable') === 'true') writable.push(r.id);
             if (r.stat('googReadable') === 'true') readable.push(r.id);
             // The selected pair's round trip (one pair per transport is active; with BUNDLE one).
-            if (r.stat('googActiveConnection') === 'true') out.rtt = +r.stat('googRtt') || 0;
+            if (r.stat('googActiveConnection') === 'true') out.pairRtt = +r.stat('googRtt') || 0;
           } else if (r.type === 'googComponent') {
             out.transports++;
             out.gathered = +r.timestamp;
@@ -153,7 +156,7 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
         });
         countWritable(out, pairs, writable);
         // Not up, over a pair that works both ways: a handshake under way, or a failed one.
-        out.dtls = out.dtls.map((d, i) => d || (writable.indexOf(pairOf[i]) >= 0 && readable.indexOf(pairOf[i]) >= 0 ? '?' : ''));
+        out.dtls = out.dtls.map((d, i) => d || (writable.includes(pairOf[i]) && readable.includes(pairOf[i]) ? '?' : ''));
         resolve(out);
       },
     ) as Promise<unknown> | undefined;
@@ -170,8 +173,8 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
  * native fails), since 71's legacy report can list one without it for a moment.
  */
 export function iceFromStats(s: StatsStates, held: boolean, folds: boolean): RTCIceConnectionState {
-  if (s.ice.indexOf('failed') >= 0) return 'failed';
-  if (held) return s.legacy && s.selected && s.writable === s.selected ? 'connected' : 'disconnected';
-  if (!folds && !s.ice.length && s.transports && !s.selected) return 'failed';
+  if (s.ice.includes('failed')) return 'failed';
+  if (held) return s.consentPairs && s.selectedPairs && s.writablePairs === s.selectedPairs ? 'connected' : 'disconnected';
+  if (!folds && !s.ice.length && s.transports && !s.selectedPairs) return 'failed';
   return 'disconnected';
 }

@@ -19,7 +19,7 @@ import { G } from './global.js';
  * "connected" while native `connectionState` says "failed"). Only its version tells them apart; a
  * user agent that names none is taken for an older engine.
  */
-export function folding(): boolean {
+export function foldsDtlsIntoIce(): boolean {
   return chromium() && typeof G.RTCIceTransport !== 'function' && !(+(/Chrome\/(\d+)/.exec(G.navigator.userAgent) || [])[1] > 74);
 }
 
@@ -46,7 +46,7 @@ export interface TransportSet {
 }
 
 function addOnce<T>(list: T[], item: T | null | undefined): void {
-  if (item && list.indexOf(item) < 0) list.push(item);
+  if (item && !list.includes(item)) list.push(item);
 }
 
 /** The connection's transceivers; none where the browser has or allows none. */
@@ -93,7 +93,7 @@ export function collectTransports(pc: RTCPeerConnection, seen?: TransportSet): T
  */
 export function watchTransports(set: TransportSet, watched: EventTarget[], onChange: () => void): void {
   (set.dtls as EventTarget[]).concat(set.ice).forEach((t) => {
-    if (watched.indexOf(t) < 0) {
+    if (!watched.includes(t)) {
       watched.push(t);
       t.addEventListener('statechange', onChange);
     }

@@ -1,5 +1,5 @@
 // The held "disconnected" of Chromium < 75 (src/derive.ts), replayed derivation by derivation as
-// connection.ts chains them (each gets the previous value and hold). The sequences are what the
+// record.ts chains them (each gets the previous value and hold). The sequences are what the
 // real builds showed in test/old "peer closes": after the peer's close_notify the folded
 // iceConnectionState turns "disconnected", and in 71 sometimes "checking" 1 ms later, which it
 // then keeps until ICE fails ~15 s on (seen in 1 page of ~20 under a full old-build run).
@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { derive } from '../../dist/derive.js';
 
 /** Derives each step in turn: `[exposed iceConnectionState, what the stats said of ICE]`. */
-function replay(steps, { folds = true, previous = 'connected' } = {}) {
+function replay(steps, { dtlsInIce = true, previous = 'connected' } = {}) {
   let prev = previous;
-  let held = null;
+  let heldAs = null;
   return steps.map(([exposed, statsIce]) => {
     const d = derive({
       iceTransports: [],
@@ -18,14 +18,14 @@ function replay(steps, { folds = true, previous = 'connected' } = {}) {
       dtlsTransports: [],
       canStat: true,
       described: true,
-      folds,
-      remote: true,
+      dtlsInIce,
+      remoteKnown: true,
       previous: prev,
-      held,
-      stats: { ice: statsIce, dtls: ['connected'], legacy: true },
+      heldAs,
+      learnt: { ice: statsIce, dtls: ['connected'], consentPairs: true },
     });
     prev = d.value;
-    held = d.held;
+    heldAs = d.heldAs;
     return `${d.value}/${d.need}`;
   });
 }
@@ -51,5 +51,5 @@ test('a "checking" with no hold under way is "connecting", as the rules say', ()
 
 test('Chromium 76 does not fold DTLS in: its "disconnected" (consent lost) is not held, and its "checking" is ICE\'s own', () => {
   // Held, the value trailed native 76 by ~0.5 s: the first read still saw the pair writable.
-  assert.deepEqual(replay([['disconnected'], ['checking']], { folds: false }), ['disconnected/disconnected', 'connecting/dtls']);
+  assert.deepEqual(replay([['disconnected'], ['checking']], { dtlsInIce: false }), ['disconnected/disconnected', 'connecting/dtls']);
 });

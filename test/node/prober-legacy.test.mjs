@@ -1,9 +1,13 @@
-// The stats prober (src/prober.ts) over a stand-in for Chromium < 117, which has the legacy
+// The stats prober (src/prober/) over a stand-in for Chromium < 117, which has the legacy
 // callback form `getStats(callback)`. A file of its own: whether the legacy form exists is learnt
 // once per module, and test/node/prober.test.mjs teaches it that it does not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProber, plan, stop } from '../../dist/prober.js';
+import { createReader, plan, stop } from '../../dist/prober/loop.js';
+
+/** What the record would plan with (src/prober/memory.ts `Situation`): a need, no exposed "disconnected". */
+const situation = (need, valueConnected, phaseKey, more = {}) =>
+  ({ need, valueConnected, phaseKey, judgeIce: false, iceHidden: false, dtlsInIce: false, upByIce: false, ...more });
 import { readLegacyStates } from '../../dist/stats.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -49,18 +53,18 @@ function fakeConnection(dtlsState) {
  */
 async function upThenDown(dtlsState, need, connected) {
   const pc = fakeConnection(dtlsState);
-  const p = createProber(pc, () => {});
-  plan(p, need, connected, need);
+  const p = createReader(pc, () => {});
+  plan(p, situation(need, connected, need));
   for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
   await sleep(5);
-  const first = p.dtls;
+  const first = p.learnt.dtls;
   pc.up = false;
   return { pc, p, first };
 }
 
 /** Waits (1 s at most) for the prober's DTLS states to say "failed", then stops it. */
 async function settleOnFailed(p) {
-  for (let i = 0; i < 100 && !(p.dtls && p.dtls[0] === 'failed'); i++) await sleep(10);
+  for (let i = 0; i < 100 && !(p.learnt.dtls && p.learnt.dtls[0] === 'failed'); i++) await sleep(10);
   stop(p);
 }
 
@@ -72,7 +76,7 @@ test('DTLS seen up for a moment, then down while connecting: the promise form is
   const { pc, p, first } = await upThenDown('failed', 'dtls', false);
   assert.deepEqual(first, ['connected'], 'the first (legacy) read saw DTLS up');
   await settleOnFailed(p);
-  assert.deepEqual(p.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
+  assert.deepEqual(p.learnt.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
   assert.ok(pc.promiseReads >= 1, 'asked the promise form');
 });
 
@@ -81,7 +85,7 @@ test('the same right after "connected" (the settle reads): the promise form is a
   // makes the value "connected", and the legacy form alone would keep it there.
   const { pc, p } = await upThenDown('failed', 'dtls', true);
   await settleOnFailed(p);
-  assert.deepEqual(p.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
+  assert.deepEqual(p.learnt.dtls, ['failed'], `DTLS after ${pc.legacyReads} legacy and ${pc.promiseReads} promise-form reads`);
 });
 
 test('DTLS up, then down where no DTLS is needed (a held "disconnected"): the promise form is not asked', async () => {
@@ -103,24 +107,24 @@ test('a held "disconnected" is judged only by a report gathered after it began',
   pc.up = false;
   pc.writable = false;
   pc.age = 40;
-  const p = createProber(pc, () => {});
-  Object.assign(p, { exposedDisconnected: true, folded: true, folds: true });
-  plan(p, 'held', true, 'held');
+  const p = createReader(pc, () => {});
+  // The exposed state is a folded "disconnected" (Chromium < 75, no ICE transport): reads judge ICE.
+  plan(p, situation('held', true, 'held', { judgeIce: true, iceHidden: true, dtlsInIce: true }));
   for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
   await sleep(5);
   assert.equal(pc.legacyReads, 1, 'the hold\'s first read');
-  assert.equal(p.ice, undefined, 'a snapshot from before the hold says nothing of it');
+  assert.equal(p.learnt.ice, undefined, 'a snapshot from before the hold says nothing of it');
   // The next read (500 ms on) is a fresh snapshot.
   pc.age = 0;
   pc.writable = true;
   for (let i = 0; i < 100 && pc.legacyReads < 2; i++) await sleep(10);
   await sleep(5);
-  assert.equal(p.ice, 'connected', 'a fresh snapshot with the pair writable: the hold stands');
+  assert.equal(p.learnt.ice, 'connected', 'a fresh snapshot with the pair writable: the hold stands');
   pc.writable = false;
   for (let i = 0; i < 100 && pc.legacyReads < 3; i++) await sleep(10);
   await sleep(5);
   stop(p);
-  assert.equal(p.ice, 'disconnected', 'a fresh snapshot with the pair not writable: consent lost');
+  assert.equal(p.learnt.ice, 'disconnected', 'a fresh snapshot with the pair not writable: consent lost');
 });
 
 test('the legacy form counts DTLS up by its cipher, not by the remote certificate alone', async () => {
@@ -144,8 +148,8 @@ function stalled(dtlsState, rtt) {
   const pc = fakeConnection(dtlsState);
   pc.up = false;
   pc.rtt = rtt;
-  const p = createProber(pc, () => {});
-  plan(p, 'dtls', false, 'dtls');
+  const p = createReader(pc, () => {});
+  plan(p, situation('dtls', false, 'dtls'));
   return { pc, p };
 }
 
@@ -156,13 +160,13 @@ test('a stall is confirmed only after four round trips of the selected pair (goo
   await sleep(300);
   stop(slow.p);
   assert.equal(slow.pc.promiseReads, 0, `promise-form reads during a healthy handshake at 150 ms RTT (${slow.pc.legacyReads} legacy reads)`);
-  assert.deepEqual(slow.p.dtls, ['connected']);
+  assert.deepEqual(slow.p.learnt.dtls, ['connected']);
 
   const failed = stalled('failed', 150);
   await sleep(400);
   assert.equal(failed.pc.promiseReads, 0, 'not confirmed before four round trips');
   await settleOnFailed(failed.p);
-  assert.deepEqual(failed.p.dtls, ['failed'], 'a failed handshake is still confirmed');
+  assert.deepEqual(failed.p.learnt.dtls, ['failed'], 'a failed handshake is still confirmed');
 
   const t0 = Date.now();
   const loopback = stalled('failed', 1);

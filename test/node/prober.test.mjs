@@ -1,10 +1,14 @@
-// The stats prober (src/prober.ts) in Node, over stand-in connections: what it reads with, that
+// The stats prober (src/prober/) in Node, over stand-in connections: what it reads with, that
 // its timer never keeps a dropped connection alive (forced GC; Chromium itself keeps every unclosed
 // RTCPeerConnection alive, so a page cannot show this there), and that it stops.
 // Needs --expose-gc (scripts/test.mjs passes it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProber, plan, stop } from '../../dist/prober.js';
+import { createReader, plan, stop } from '../../dist/prober/loop.js';
+
+/** What the record would plan with (src/prober/memory.ts `Situation`): a need, no exposed "disconnected". */
+const situation = (need, valueConnected, phaseKey, more = {}) =>
+  ({ need, valueConnected, phaseKey, judgeIce: false, iceHidden: false, dtlsInIce: false, upByIce: false, ...more });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,12 +29,12 @@ function fakeConnection(dtlsState = 'connecting') {
 test('reads back off while connecting, and learns the DTLS state', async () => {
   const pc = fakeConnection('failed');
   const seen = [];
-  const p = createProber(pc, (target) => seen.push(target));
-  plan(p, 'dtls', false, 'k');
+  const p = createReader(pc, (target) => seen.push(target));
+  plan(p, situation('dtls', false, 'k'));
   await sleep(60);
   assert.ok(seen.length >= 3, `reads by 60 ms: ${seen.length}`);
   assert.equal(seen[0], pc, 'called back with the connection');
-  assert.deepEqual(p.dtls, ['failed']);
+  assert.deepEqual(p.learnt.dtls, ['failed']);
   stop(p);
   const calls = pc.calls;
   await sleep(100);
@@ -46,9 +50,9 @@ test('a connection dropped while its next read is pending is collected (the time
   const probers = [];
   for (let i = 0; i < N; i++) {
     let pc = fakeConnection();
-    const p = createProber(pc, () => reads++);
+    const p = createReader(pc, () => reads++);
     // "disconnected": the next read is a 1 s timer; the connection is dropped before it fires.
-    plan(p, 'disconnected', false, 'k');
+    plan(p, situation('disconnected', false, 'k'));
     registry.register(pc, i);
     probers.push(p);
     pc = null;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nextRead, PHASE_BOUND_MS } from '../../dist/schedule.js';
 
-const phase = (need, reads, elapsed = 0, connected = false) => ({ need, reads, elapsed, connected });
+const phase = (need, reads, elapsed = 0, valueConnected = false) => ({ need, reads, elapsed, valueConnected });
 
 /** Replays a phase: the delays of every read until the schedule stops (or `max` reads). */
 function replay(need, connected, max = 1000) {

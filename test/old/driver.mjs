@@ -2,7 +2,7 @@
 // npm (64–76, which Playwright and current puppeteer cannot drive) and Debian's own. Used by
 // test/old/run.mjs and test/net/worker.mjs.
 //
-// Nothing here can hang: Chromium 71 can deadlock its renderer in close() (see src/prober.ts), and a
+// Nothing here can hang: Chromium 71 can deadlock its renderer in close() (see src/prober/hold.ts), and a
 // hung page never answers again. Every DevTools call has a timeout, a closed socket rejects what is
 // pending, and every browser launched is in `running` until killed (its whole process group).
 import { spawn } from 'node:child_process';

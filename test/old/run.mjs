@@ -4,7 +4,7 @@
 // Playwright and current puppeteer cannot drive these builds; this talks the DevTools protocol
 // directly over `ws`.
 //
-// It cannot hang: Chromium 71 can deadlock its renderer in close() (see src/prober.ts), and a
+// It cannot hang: Chromium 71 can deadlock its renderer in close() (see src/prober/hold.ts), and a
 // hung page never answers again. So every DevTools call has a timeout, a closed socket rejects
 // what is pending, a page that stops answering fails with its build, page and test named and its
 // browser killed, and the whole step ends by OLD_BOUND_MS whatever happens. It always prints

@@ -1,6 +1,6 @@
 // Closes shimmed connections at random moments inside every window where the shim reads
 // getStats(), in a loop, logging each step to the console: test/old/run.mjs counts the closes and
-// calls a page that stops logging hung (Chromium 71 can deadlock in close(), see prober.ts).
+// calls a page that stops logging hung (Chromium 71 can deadlock in close(), see src/prober/hold.ts).
 // Plain ES2017: Chromium 71 parses nothing newer.
 /* eslint-env browser */
 (function () {
@@ -108,7 +108,7 @@
     pc2.close();
     done++;
     // The shim holds back a close() that lands while its one promise-form getStats() is in flight
-    // (src/prober.ts deferClose): the browser's own state then still reads open for a moment.
+    // (src/prober/hold.ts): the browser's own state then still reads open for a moment.
     var held = (pc1.signalingState !== 'closed' ? 1 : 0) + (pc2.signalingState !== 'closed' ? 1 : 0);
     if (name === 'promise-read') held = held || heldAtHook;
     if (pc1.connectionState !== 'closed' || pc2.connectionState !== 'closed') throw new Error('connectionState not "closed" right after close()');

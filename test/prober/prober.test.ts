@@ -1,4 +1,4 @@
-// The stats path (src/prober.ts) where it works hardest: the `ice-only` profile (nothing but
+// The stats path (src/prober/) where it works hardest: the `ice-only` profile (nothing but
 // iceConnectionState and getStats()), script mode. A prober must never keep a dropped connection
 // alive (test/node/prober.test.mjs: Chromium keeps every unclosed connection alive by itself),
 // never read after uninstall(), and survive a getStats() that throws or rejects.
