@@ -72,7 +72,7 @@ out(`| \`dist/rtc-connection-state-shim.min.js\` (the script) | ${size.script.mi
 out(`| \`dist/index.js\` (the ESM entry, bundled and minified the same way) | ${size.esm.min} | ${size.esm.gzip} | ${size.esm.brotli} |`);
 out(`| webrtc-adapter ${adapterVersion} \`out/adapter.js\`, minified the same way | ${size.adapter.min} | ${size.adapter.gzip} | ${size.adapter.brotli} |`);
 out();
-out(`The goal is ≤ 2,048 B brotli for the script; it is ${size.script.brotli} B. \`npm run build\` fails above the budget in \`scripts/check-dist.mjs\`.`);
+out(`The goal is ≤ 4,096 B brotli for the script (issue 19); it is ${size.script.brotli} B. \`npm run build\` fails above the budget in \`scripts/check-dist.mjs\`.`);
 out();
 out('## 2. Overhead: create, negotiate to "connected" and close');
 out();
@@ -93,15 +93,18 @@ out('section 3. Runs vary by a few percent either way on this 2-core machine.');
 out();
 out('## 2b. One `connectionState` read');
 out();
-out('A connected pair, 7 rounds of 20,000 reads each (the median round): the browser\'s own getter, the shim forced');
-out('over it, and the shim with the native accessors deleted. A read writes nothing; it derives afresh only where');
-out('`iceConnectionState` moved since the shim last did. Goal: at most twice a native read, or 0.2 µs where that is more.');
+out('A connected pair, 7 rounds (the median round): the browser\'s own getter, the shim forced over it, and the shim');
+out('with the native accessors deleted. A read writes nothing; it derives afresh only where `iceConnectionState` moved');
+out('since the shim last did. Each round installs anew, which redefines the prototype\'s accessor and sends the engine\'s');
+out('optimised code back to the start: "after install" is the first 20,000 reads after it, "steady" the next 20,000,');
+out('what a page that installs once pays on every read. Goal (steady): at most twice a native read, or 0.2 µs where');
+out('that is more.');
 out();
-out('| browser | native (µs) | shim, forced (µs) | shim, accessors deleted (µs) | goal (µs) |');
+out('| browser | native (µs) | shim, forced: steady (after install) | shim, accessors deleted: steady (after install) | goal (µs) |');
 out('|---|---|---|---|---|');
 for (const b of browsers) {
   const r = b.read;
-  out(`| ${b.browser} | ${r.nativeMicroseconds} | **${r.forcedMicroseconds}** | **${r.deletedMicroseconds}** | ${r.goalMicroseconds} |`);
+  out(`| ${b.browser} | ${r.nativeMicroseconds} | **${r.forcedMicroseconds}** (${r.forcedColdMicroseconds}) | **${r.deletedMicroseconds}** (${r.deletedColdMicroseconds}) | ${r.goalMicroseconds} |`);
 }
 out();
 out('## 3. The shim\'s own main-thread time per connection');
@@ -154,7 +157,7 @@ for (const b of browsers) {
     `recompute ${b.recompute.map((r) => `${r.transports}→${r.microseconds} µs`).join(', ')}; ` +
     `ICE same task ${b.latency.iceDriven.sameTask}/${b.latency.iceDriven.events}; DTLS→event ${b.latency.dtlsToEventMs.shim} ms (native ${b.latency.dtlsToEventMs.native}); ` +
     `install+uninstall ${b.install.installUninstallMicroseconds} µs, no-op ${b.install.noopInstallMicroseconds} µs; ` +
-    `read native ${b.read.nativeMicroseconds} µs, forced ${b.read.forcedMicroseconds} µs, deleted ${b.read.deletedMicroseconds} µs; ` +
+    `read native ${b.read.nativeMicroseconds} µs, forced ${b.read.forcedMicroseconds} µs (after install ${b.read.forcedColdMicroseconds}), deleted ${b.read.deletedMicroseconds} µs (after install ${b.read.deletedColdMicroseconds}); ` +
     `shim main-thread time per connection ${b.mainThread.map((m) => `${m.profile} ${m.msPerConnection} ms`).join(', ')}`);
 }
 console.log('wrote docs/performance.md');

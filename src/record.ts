@@ -4,7 +4,7 @@
  * dispatch.ts decides when a record is refreshed and announced, and how an announcement reaches
  * the page. Records live in a WeakMap (registry.ts), never on the connection.
  */
-import { derive, DTLS_FROM_ICE, type Derivation } from './derive.js';
+import { derive, DTLS_FROM_ICE, type Derivation, type Sources } from './derive.js';
 import { createReader, plan, stop, type Reader } from './prober/loop.js';
 import { gatherSources } from './sources.js';
 import { chromium, collectTransports, foldsDtlsIntoIce, unwatchAll, watchTransports, type TransportSet } from './transports.js';
@@ -31,6 +31,8 @@ export interface ConnectionRecord {
   derived?: Derivation;
   /** The page handed `addIceCandidate()` a remote candidate that the browser took (see {@link takeCandidate}). */
   candidateTaken?: boolean;
+  /** Both descriptions were seen set (sources.ts). */
+  described?: boolean;
   /** `iceConnectionState` as of the last derivation (connection.ts `readState`). */
   seenIce?: RTCIceConnectionState;
 }
@@ -65,9 +67,9 @@ function transportsOf(pc: RTCPeerConnection, rec: ConnectionRecord): TransportSe
   return collectTransports(pc, chromium() ? rec.transports : undefined);
 }
 
-function deriveFrom(pc: RTCPeerConnection, rec: ConnectionRecord, set: TransportSet): Derivation {
+function sourcesOf(pc: RTCPeerConnection, rec: ConnectionRecord, set: TransportSet): Sources {
   const d = rec.derived;
-  return derive(gatherSources(pc, set, rec.value, d ? d.heldAs : null, !!rec.candidateTaken, rec.reader.learnt));
+  return gatherSources(pc, set, rec.value, d ? d.heldAs : null, !!rec.candidateTaken, rec.reader.learnt, rec.described);
 }
 
 /**
@@ -75,7 +77,7 @@ function deriveFrom(pc: RTCPeerConnection, rec: ConnectionRecord, set: Transport
  * holds, the candidates given). Writes nothing: the read path (connection.ts `readState`).
  */
 export function derivedNow(pc: RTCPeerConnection, rec: ConnectionRecord): Derivation {
-  return deriveFrom(pc, rec, transportsOf(pc, rec));
+  return derive(sourcesOf(pc, rec, transportsOf(pc, rec)));
 }
 
 /** Re-reads every source and stores the new value; subscribes to new transports; plans reads. */
@@ -85,7 +87,9 @@ export function refresh(pc: RTCPeerConnection, rec: ConnectionRecord): void {
   const set = (rec.transports = transportsOf(pc, rec));
   watchTransports(set, rec.watched, rec.onTransport);
   rec.seenIce = pc.iceConnectionState;
-  const d = (rec.derived = deriveFrom(pc, rec, set));
+  const s = sourcesOf(pc, rec, set);
+  const d = (rec.derived = derive(s));
+  if (s.described) rec.described = true;
   rec.value = d.value;
   plan(rec.reader, {
     need: d.need,
@@ -94,7 +98,7 @@ export function refresh(pc: RTCPeerConnection, rec: ConnectionRecord): void {
     phaseKey: d.need + d.value + d.exposed + set.dtls.length,
     judgeIce: d.exposed === 'disconnected' || !!d.heldAs,
     iceHidden: !set.ice.length,
-    dtlsInIce: !set.ice.length && foldsDtlsIntoIce(),
+    dtlsInIce: s.dtlsInIce,
     upByIce: d.dtlsFrom === DTLS_FROM_ICE,
   });
 }

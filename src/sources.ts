@@ -10,6 +10,8 @@ import { foldsDtlsIntoIce, remoteCandidates, type TransportSet } from './transpo
  * The sources of `pc` now: its transports `set` (transports.ts), and what its record knows beyond
  * what `pc` exposes (explain() without a record: "new", no hold, no candidate, one stats read).
  * `candidateTaken`: the page handed `addIceCandidate()` a remote candidate that the browser took.
+ * `described`: both descriptions were seen set before (they stay set: a rollback only undoes a first
+ * offer, before the other side's description).
  */
 export function gatherSources(
   pc: RTCPeerConnection,
@@ -18,6 +20,7 @@ export function gatherSources(
   heldAs: RTCIceConnectionState | null,
   candidateTaken: boolean,
   learnt: Sources['learnt'],
+  described?: boolean,
 ): Sources {
   // Where no ICE transport is readable, iceConnectionState stands for ICE, and in Chromium < 75 it
   // folds in DTLS too.
@@ -27,9 +30,9 @@ export function gatherSources(
     iceConnectionState: pc.iceConnectionState,
     dtlsTransports: set.dtls.map((t) => t.state),
     canStat: typeof pc.getStats === 'function',
-    // Only asked where no DTLS transport is exposed, the one place derive.ts needs it: in Firefox
-    // each read of a description builds a new object (scripts/bench.mjs, main-thread time).
-    described: !set.dtls.length && !!pc.localDescription && !!pc.remoteDescription,
+    // Only asked where no DTLS transport is exposed, the one place derive.ts needs it, and until
+    // seen: in Firefox each read of a description builds a new object (~40 µs in ESR 153).
+    described: !set.dtls.length && (!!described || (!!pc.localDescription && !!pc.remoteDescription)),
     dtlsInIce,
     // Whether ICE knows a remote candidate (derive.ts): only asked where DTLS is folded in.
     remoteKnown: !dtlsInIce || candidateTaken || remoteCandidates(pc),
