@@ -7,7 +7,7 @@ import type { Derivation } from './derive.js';
 import { keepLast, track, update } from './dispatch.js';
 import { holdClose } from './prober/hold.js';
 import { derivedNow, drop, finish, isClosed, resume, takeCandidate } from './record.js';
-import { active, generation, live, records, setActive, type Tracked } from './registry.js';
+import { active, followed, generation, live, records, setActive, type Tracked } from './registry.js';
 import type { TransportSet } from './transports.js';
 
 export { keepLast, setActive };
@@ -33,8 +33,7 @@ export function readState(pc: RTCPeerConnection): RTCPeerConnectionState {
   // listener added before ours runs first and must already read the new value. Whatever else moves
   // the value comes with an event the shim handles, a task it queued (webrtc-pc queues the update
   // after a DTLS change), or a stats read.
-  // (`followed(rec)` written out: a read is hot, and a fresh install's getter runs unoptimised.)
-  if ((active || rec.onAnnounce) && !rec.passing && pc.iceConnectionState !== rec.seenIce) return derivedNow(pc, rec).value;
+  if (followed(rec) && !rec.passing && pc.iceConnectionState !== rec.seenIce) return derivedNow(pc, rec).value;
   return rec.value;
 }
 

@@ -87,10 +87,7 @@ export function nativeStateGetter(): ((this: RTCPeerConnection) => RTCPeerConnec
   return d && d.get && /\[native code\]/.test(Function.prototype.toString.call(d.get)) ? d.get : null;
 }
 
-/**
- * The `connectionState` getter: one function for every install, so a page's reads stay optimised
- * across uninstall() and install() (a read is hot: test/bench `readCost` installs anew each round).
- */
+/** The `connectionState` getter: one function for every install (none is made per install). */
 function connectionState(this: RTCPeerConnection): RTCPeerConnectionState {
   return readState(this);
 }

@@ -105,8 +105,7 @@ export function refresh(pc: RTCPeerConnection, rec: ConnectionRecord): void {
 
 /** No more events after close(): forget the transports, stop reading, and settle on "closed". */
 export function finish(rec: ConnectionRecord): void {
-  stop(rec.reader);
-  unwatchAll(rec.watched, rec.onTransport);
+  drop(rec);
   rec.transports = { dtls: [], ice: [] };
   rec.value = rec.announced = 'closed';
   // Chromium < 76 fires iceconnectionstatechange → "closed" after close() returns: our listeners

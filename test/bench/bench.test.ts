@@ -182,29 +182,29 @@ async function readCost() {
   };
   const rounds = { native: [] as number[], forced: [] as number[], deleted: [] as number[], forcedCold: [] as number[], deletedCold: [] as number[] };
   const { pc1, pc2 } = makePair();
+  /** Installs, times the reads right after install into `cold` and the next ones into `warm`, uninstalls. */
+  const shim = async (options: { force?: boolean }, cold: number[], warm: number[]) => {
+    const r = install(options);
+    try {
+      await until(() => pc1.connectionState === 'connected', 3000, 'the shim reads "connected"');
+      cold.push(time(pc1, (pc) => pc.connectionState));
+      warm.push(time(pc1, (pc) => pc.connectionState));
+    } finally {
+      r.uninstall();
+    }
+  };
   pc1.createDataChannel('x');
   await negotiate(pc1, pc2);
   await until(() => nativeGet.call(pc1) === 'connected', 10000, 'connected');
   try {
     for (let k = 0; k < 7; k++) {
       rounds.native.push(time(pc1, (pc) => nativeGet.call(pc)));
-      let r = install({ force: true });
-      try {
-        await until(() => pc1.connectionState === 'connected', 3000, 'the shim reads "connected"');
-        rounds.forcedCold.push(time(pc1, (pc) => pc.connectionState));
-        rounds.forced.push(time(pc1, (pc) => pc.connectionState));
-      } finally {
-        r.uninstall();
-      }
+      await shim({ force: true }, rounds.forcedCold, rounds.forced);
       delete proto.connectionState;
       delete proto.onconnectionstatechange;
-      r = install();
       try {
-        await until(() => pc1.connectionState === 'connected', 3000, 'the shim reads "connected"');
-        rounds.deletedCold.push(time(pc1, (pc) => pc.connectionState));
-        rounds.deleted.push(time(pc1, (pc) => pc.connectionState));
+        await shim({}, rounds.deletedCold, rounds.deleted);
       } finally {
-        r.uninstall();
         for (const [n, d] of saved) Object.defineProperty(proto, n, d);
       }
     }

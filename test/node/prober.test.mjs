@@ -5,10 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReader, plan, stop } from '../../dist/prober/loop.js';
-
-/** What the record would plan with (src/prober/memory.ts `Situation`): a need, no exposed "disconnected". */
-const situation = (need, valueConnected, phaseKey, more = {}) =>
-  ({ need, valueConnected, phaseKey, judgeIce: false, iceHidden: false, dtlsInIce: false, upByIce: false, ...more });
+import { situation } from '../helpers/situation.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
