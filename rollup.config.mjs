@@ -29,7 +29,7 @@ const script = {
       terser({
         ecma: 2017,
         module: false,
-        compress: { passes: 3, unsafe_arrows: true },
+        compress: { passes: 3, unsafe_arrows: true, inline: 1 },
         // Only the shim's own record fields (OWN, from the source); `builtins: false`: terser also
         // leaves every DOM name it knows alone, whatever the list says.
         mangle: { properties: { regex: OWN, builtins: false } },

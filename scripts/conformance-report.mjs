@@ -157,7 +157,8 @@ if (existsSync(netFile)) {
   out.push('## Network faults');
   out.push('');
   out.push('Each browser in a network namespace of its own (`test/net`): a pair of peers in one page, host candidates on a');
-  out.push('veth address, and nftables dropping UDP there (all of it, or a random 5 %). Times are ms from the start of the');
+  out.push('veth address, and nftables dropping UDP there (all of it, or a random 5 %), or a UDP relay in the test delaying');
+  out.push('every packet 100 ms each way (the "slow path"). Times are ms from the start of the');
   out.push('outage. Where the browser has a native value the shim is compared with it on the same connection; in 64–72 with');
   out.push('what native 74 does, and its "disconnected" must come within 50 ms of `iceConnectionState`\'s.');
   out.push('');

@@ -30,7 +30,6 @@ export interface InstallResult {
 export const INSTALL_KEY: symbol = Symbol.for('rtc-connection-state-shim');
 
 interface Mark {
-  force: boolean;
   uninstall(): void;
   /** The shim's derivation for a connection, for the explain entry (any copy on the page). */
   snapshot: typeof snapshot;
@@ -194,7 +193,6 @@ export function install(options: InstallOptions = {}): InstallResult {
 
   setActive(true);
   const mark: Mark = {
-    force: !!options.force,
     snapshot,
     uninstall() {
       if (g[INSTALL_KEY] !== mark) return;

@@ -29,6 +29,13 @@ import { confirmAt, learn, newMemory, note, type Situation, type StatsMemory } f
  */
 const CONFIRM_MS = 100;
 const CONFIRM_RTTS = 4;
+/**
+ * Until its first confirm, a stall (a handshake under way) is read at least this often (ms): the
+ * value then follows DTLS up within it over a slow path, where the backed-off reads of the `dtls`
+ * phase (8 … 1,000 ms apart) trailed native by 206 ms (Chromium 76, a 200 ms round trip:
+ * test/net "slow path"). Bounded: the confirm comes within {@link CONFIRM_RTTS} round trips.
+ */
+const STALL_READ_MS = 100;
 
 /** Whether the legacy callback form works here: unknown until first tried. */
 let callbackForm: boolean | null = null;
@@ -48,15 +55,14 @@ interface Ref {
  * One connection's read loop.
  * @shimOwn
  */
-export interface Reader {
+export interface Reader extends Phase {
   /** What the reads learnt. */
   learnt: StatsMemory;
   /** The close() hold of Chromium 71's hazard. */
   hold: Hold;
   /** The situation last planned (undefined before the first `plan`, which comes before any read). */
   situation?: Situation;
-  /** The phase: its reads and how long it has lasted (schedule.ts), and when it began. */
-  phase: Phase;
+  /** When the phase (its need, reads and how long it has lasted: schedule.ts) began. */
   phaseSince: number;
   pcRef: Ref;
   timer?: ReturnType<typeof setTimeout> | 0;
@@ -78,7 +84,10 @@ export function createReader(pc: RTCPeerConnection, onRead: (pc: RTCPeerConnecti
   return {
     learnt: newMemory(),
     hold: {},
-    phase: { need: 'none', valueConnected: false, reads: 0, elapsed: 0 },
+    need: 'none',
+    valueConnected: false,
+    reads: 0,
+    elapsed: 0,
     phaseSince: 0,
     pcRef: W ? new W(pc) : { deref: () => pc },
     onRead,
@@ -98,11 +107,11 @@ export function plan(r: Reader, s: Situation): void {
   r.planned = era;
   if (!r.situation || s.phaseKey !== r.situation.phaseKey) {
     r.phaseSince = Date.now();
-    r.phase.reads = 0;
+    r.reads = 0;
   }
   r.situation = s;
-  r.phase.need = s.need;
-  r.phase.valueConnected = s.valueConnected;
+  r.need = s.need;
+  r.valueConnected = s.valueConnected;
   arm(r);
 }
 
@@ -111,15 +120,15 @@ function confirmDue(r: Reader): number {
 }
 
 function arm(r: Reader): void {
-  r.phase.elapsed = Date.now() - r.phaseSince;
-  const delay = nextRead(r.phase);
+  r.elapsed = Date.now() - r.phaseSince;
+  const delay = nextRead(r);
   if (delay < 0) return cancel(r);
   if (r.timer) return;
   // One read at a time: while one is in flight the next waits for it, or for READ_TIMEOUT_MS
   // when it never settles (a wrapping library's getStats() that hangs).
   let wait = r.inFlight ? Math.max(delay, r.inFlight + READ_TIMEOUT_MS - Date.now()) : delay;
   // A stall is confirmed as soon as it is old enough, not at the next backed-off read.
-  if (r.learnt.stallSince && !r.inFlight) wait = Math.min(wait, Math.max(0, confirmDue(r) - Date.now()));
+  if (r.learnt.stallSince && !r.inFlight) wait = Math.min(wait, Math.max(0, confirmDue(r) - Date.now()), r.learnt.confirms ? wait : STALL_READ_MS);
   r.timer = setTimeout(() => {
     r.timer = 0;
     read(r);
@@ -163,7 +172,7 @@ function read(r: Reader): void {
     if (r.inFlight !== started) return; // timed out and superseded by a later read
     r.inFlight = 0;
     hold.risky = false;
-    r.phase.reads++;
+    r.reads++;
     if (!reading(r)) return;
     const now = r.situation!;
     if (states) learn(r.learnt, states, now, { viaCallback: callback, confirmed, samePhase: key === now.phaseKey, phaseSince: r.phaseSince });

@@ -34,6 +34,35 @@
     });
   }
 
+  // Every getStats() call (the page itself makes none): the form, its time, and whether a legacy
+  // callback was answered (the form exists here). Wrapped after the shim loaded: it reads through
+  // the prototype at each call.
+  var reads = { promise: [], legacy: 0, answered: 0 };
+  var getStats = RTCPeerConnection.prototype.getStats;
+  RTCPeerConnection.prototype.getStats = function (a) {
+    var args = Array.prototype.slice.call(arguments);
+    if (typeof a === 'function') {
+      reads.legacy++;
+      args[0] = function () { reads.answered++; return a.apply(this, arguments); };
+    } else {
+      reads.promise.push(now());
+    }
+    return getStats.apply(this, args);
+  };
+
+  /**
+   * A candidate as the other peer gets it through the relay (test/net/worker.mjs `relay`): a UDP
+   * IPv4 host candidate of component 1, its address and port replaced by the relay port that
+   * stands for this peer; null for any other (dropped, so that no direct path opens).
+   */
+  function viaRelay(c, port) {
+    var f = c.candidate.split(' ');
+    if (f[1] !== '1' || String(f[2]).toLowerCase() !== 'udp' || f[7] !== 'host' || !/^\d+\.\d+\.\d+\.\d+$/.test(f[4])) return null;
+    f[4] = '192.0.2.50';
+    f[5] = String(port);
+    return { candidate: f.join(' '), sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex };
+  }
+
   function track(pc) {
     var r = { pc: pc, shim: [], native: [], ice: [], trusted: 0 };
     pc.addEventListener('connectionstatechange', function (e) {
@@ -63,13 +92,21 @@
      * With `softMs`, resolves after that long even if not settled (under loss a handshake may
      * stall natively too: Firefox ESR left one peer "connecting" for 30 s while the other failed).
      */
-    connect: async function (broken, softMs) {
+    connect: async function (broken, softMs, relay) {
       t0 = performance.now();
+      reads.promise = [];
+      reads.legacy = reads.answered = 0;
       var pc1 = new RTCPeerConnection(config);
       var pc2 = new RTCPeerConnection(config);
-      [[pc1, pc2], [pc2, pc1]].forEach(function (x) {
+      // With `relay` ({ ports: [pc1's, pc2's] }), each peer reaches the other only through it.
+      [[pc1, pc2, 0], [pc2, pc1, 1]].forEach(function (x) {
+        var sent = false;
         x[0].addEventListener('icecandidate', function (e) {
-          if (e.candidate && x[1].signalingState !== 'closed') x[1].addIceCandidate(e.candidate).catch(function () {});
+          if (!e.candidate || x[1].signalingState === 'closed') return;
+          var c = relay ? viaRelay(e.candidate, relay.ports[x[2]]) : e.candidate;
+          if (!c || (relay && sent)) return;
+          sent = true;
+          x[1].addIceCandidate(c).catch(function () {});
         });
       });
       peers = [track(pc1), track(pc2)];
@@ -110,6 +147,8 @@
       }, ms, state).then(now);
     },
     sleep: sleep,
+    /** The getStats() calls since connect(). */
+    reads: function () { return reads; },
     /** What each peer saw; the pair is closed after. */
     report: function () {
       var out = peers.map(function (p) {
