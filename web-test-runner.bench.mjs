@@ -3,7 +3,7 @@
 // results/bench-<browser>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { launchers } from './test/browsers.mjs';
+import { FIREFOX_PRECISE_CLOCK, launchers } from './test/browsers.mjs';
 
 function benchResults() {
   const dir = new URL('./results/', import.meta.url);
@@ -22,7 +22,8 @@ export default {
   nodeResolve: true,
   files: 'test/bench/**/*.test.ts',
   plugins: [esbuildPlugin({ ts: true, target: 'auto' }), benchResults()],
-  browsers: launchers(),
+  // Firefox's clock in microseconds, not its default whole milliseconds (test/browsers.mjs).
+  browsers: launchers(FIREFOX_PRECISE_CLOCK),
   concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 60000,
