@@ -73,8 +73,8 @@ function create(pc: RTCPeerConnection): Tracked {
     rec.iceEvent = event;
     refresh(pc, rec);
     // Only if our last listener did not run for this event (a page listener stopped it): after it
-    // ran, this task re-derived the same value once more, a third of the ICE-driven refreshes
-    // (Firefox ESR 153, test/bench's pairs: 120 of 792).
+    // ran, this task re-derived the same value once more, half of the ICE-driven refreshes
+    // (Firefox ESR 153, test/bench's pairs: 120 of 240, of 792 refreshes in all).
     queueTask(() => {
       if (rec.iceEvent === event) tail();
     });
