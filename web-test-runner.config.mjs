@@ -123,7 +123,7 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'auto' }), conformanceResults()],
   browsers: launchers(),
   concurrency: 1,
-  concurrentBrowsers: 1,
+  concurrentBrowsers: Number(process.env.WTR_BROWSERS || 1),
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 180000,

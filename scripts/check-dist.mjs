@@ -11,7 +11,7 @@ import { belowFloor, FLOOR } from './floor.mjs';
 const DIST = new URL('../dist/', import.meta.url);
 const SCRIPT = 'rtc-connection-state-shim.min.js';
 /** Bytes, min + brotli (quality 11), for the self-installing classic script. */
-export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 4470);
+export const BUDGET_BROTLI = Number(process.env.SIZE_BUDGET || 4608);
 /** Runs in Node only (test harnesses), never in a page: exempt from the floor. */
 const NODE_ONLY = ['harness.js'];
 

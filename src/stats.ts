@@ -44,7 +44,7 @@ export interface StatsStates {
   /** The id of the transport behind each entry of `dtls`. */
   ids: string[];
   /**
-   * When the browser gathered the report (ms since the epoch), where it says so. The legacy form
+   * When the browser gathered the report (ms since the epoch; its newest entry), where it says so. The legacy form
    * answers from a snapshot up to ~50 ms old: Chromium gathers it anew only if the last one is
    * older than that (measured in 71 and 74 with reads 4 ms apart: the same `timestamp`, 0–11 ms
    * old, and right after ICE connected a report without the transport at all).
@@ -138,7 +138,11 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
             if (r.stat('googActiveConnection') === 'true') out.pairRtt = +r.stat('googRtt') || 0;
           } else if (r.type === 'googComponent') {
             out.transports++;
-            out.gathered = +r.timestamp;
+            // The newest entry's time: a transport BUNDLE dropped keeps the time of its last
+            // gathering for good (71 and 74 against Janus, audio + video + data: the report
+            // lists three, two frozen since the answer), and judged by it every read of a held
+            // "disconnected" looked older than the hold, so a loss of consent never showed.
+            out.gathered = Math.max(out.gathered || 0, +r.timestamp);
             const pair = r.stat('selectedCandidatePairId');
             // DTLS is up where it negotiated a cipher (71, 74, 76: always beside the remote
             // certificate once connected). The certificate alone comes mid-handshake: 76, a peer

@@ -14,16 +14,18 @@ const BLIP_MODERN = 'The same blip with every transport exposed: the answerer\'s
 
 const FF_LOSS = 'Under UDP loss Firefox ESR 153 sometimes fails a pair within a few ms of its handshake (native fails too): for those ms its DTLS and ICE transports both read "connected", which is the connection\'s "connected" by webrtc-pc and the shim\'s, then ICE turns "disconnected" and "failed". Firefox re-derives its own value in a queued task that runs after the fall, so it never says "connected" (network lab, 5 % loss: ~1 run in 5 on one peer).';
 
-/** Takes out every `step` that stands right before `next` (a "blip" of one value). */
-function without(step, next) {
-  return (seq) => seq.filter((v, i) => !(v === step && seq[i + 1] === next));
+/**
+ * A step that takes out single values: `at(seq, i)` says whether `seq[i]` is one. The function
+ * carries `at` so that a caller holding timed events (test/net/compare.mjs) takes out exactly the
+ * same ones.
+ */
+function dropping(at) {
+  return Object.assign((seq) => seq.filter((v, i) => !at(seq, i)), { at });
 }
 /** The DTLS-failure blip: "connected" right before "failed", in either sequence. */
-const blip = without('connected', 'failed');
+const blip = dropping((seq, i) => seq[i] === 'connected' && seq[i + 1] === 'failed');
 /** Firefox's blip: "connected" right before "failed" or "disconnected" (on its way to "failed"). */
-function blipDown(seq) {
-  return seq.filter((v, i) => !(v === 'connected' && (seq[i + 1] === 'failed' || seq[i + 1] === 'disconnected')));
-}
+const blipDown = dropping((seq, i) => seq[i] === 'connected' && (seq[i + 1] === 'failed' || seq[i + 1] === 'disconnected'));
 /** Firefox's moment of "connecting" between two "connected". */
 function renegotiationDip(seq) {
   const out = [];

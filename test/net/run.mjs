@@ -10,9 +10,10 @@
 //
 // Prints `network <browser> (...)` with one line per test, and last
 // `network: N passed, M failed, K skipped`; writes results/network.json.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanUp, makeNamespace, missing, nsName, removeNamespace, removeStale } from './namespace.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
@@ -20,74 +21,14 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const CONCURRENCY = Number(args.concurrency || process.env.NET_CONCURRENCY || 4);
 /** One worker, start to result (Firefox's lasting outage alone takes ~30 s, its short one too). */
 const WORKER_MS = 180000;
-const PREFIX = 'rtcshim-lab-';
-// `ip` and `nft` live in /usr/sbin, which a non-login shell may not list; the workers inherit it.
-process.env.PATH = `${process.env.PATH || ''}:/usr/sbin:/sbin`;
 
 const OLD = [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76].map((b) => `chromium-${b}`);
 // The longest first: Firefox waits ~30 s for each outage.
 const ALL = ['firefox', 'chromium', ...OLD];
 const wanted = typeof args.only === 'string' ? args.only.split(',') : ALL;
 
-function sh(cmd, a, quiet) {
-  return execFileSync(cmd, a, { stdio: quiet ? 'ignore' : ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Why the lab cannot run here, or '' when it can. */
-function missing() {
-  if (process.platform !== 'linux') return 'network namespaces need Linux';
-  if (process.getuid && process.getuid() !== 0) return 'making a network namespace needs root';
-  for (const [cmd, a] of [['ip', ['-V']], ['nft', ['--version']]]) {
-    try {
-      sh(cmd, a, true);
-    } catch (e) {
-      return `no \`${cmd}\` (apt-get install -y ${cmd === 'ip' ? 'iproute2' : 'nftables'})`;
-    }
-  }
-  return '';
-}
-
-const made = new Set();
-function makeNamespace(name) {
-  made.add(name);
-  const steps = [
-    ['netns', 'add', name],
-    ['-n', name, 'link', 'set', 'lo', 'up'],
-    ['-n', name, 'link', 'add', 'lab0', 'type', 'veth', 'peer', 'name', 'lab1'],
-    ['-n', name, 'addr', 'add', '192.0.2.50/24', 'dev', 'lab0'],
-    ['-n', name, 'link', 'set', 'lab1', 'up'],
-    ['-n', name, 'link', 'set', 'lab0', 'up'],
-    ['-n', name, 'route', 'add', 'default', 'dev', 'lab0'],
-  ];
-  for (const s of steps) sh('ip', s);
-}
-/** Kills whatever still runs in the namespace, then deletes it (its veth pair goes with it). */
-function removeNamespace(name) {
-  try {
-    const pids = sh('ip', ['netns', 'pids', name]).toString().split(/\s+/).filter(Boolean);
-    for (const pid of pids) try { process.kill(Number(pid), 'SIGKILL'); } catch (e) { /* gone */ }
-  } catch (e) { /* no such namespace */ }
-  try { sh('ip', ['netns', 'del', name], true); } catch (e) { /* already gone */ }
-  made.delete(name);
-}
-/** Namespaces an earlier run of this script left behind (its process gone): ours by name only. */
-function removeStale() {
-  let list = '';
-  try { list = sh('ip', ['netns', 'list']).toString(); } catch (e) { return; }
-  for (const line of list.split('\n')) {
-    const m = new RegExp(`^(${PREFIX}(\\d+)-\\d+)`).exec(line);
-    if (!m) continue;
-    let alive = true;
-    try { process.kill(Number(m[2]), 0); } catch (e) { alive = false; }
-    if (!alive) removeNamespace(m[1]);
-  }
-}
-const cleanUp = () => { for (const n of [...made]) removeNamespace(n); };
-process.on('exit', cleanUp);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { cleanUp(); process.exit(130); });
-
 function runWorker(browser, i) {
-  const ns = `${PREFIX}${process.pid}-${i}`;
+  const ns = nsName(i);
   return new Promise((resolve) => {
     const t0 = Date.now();
     const fail = (error) => resolve({ name: browser, version: '?', ms: Date.now() - t0, tests: [{ name: 'lab', status: 'failed', error }] });

@@ -19,27 +19,11 @@ import { serve } from '../../scripts/static-server.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
 import { knownEntry } from '../conformance/known.js';
+import { compare, LAG_DTLS_FAILURE_MS } from './compare.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 const which = String(args.browser || 'chromium');
-
-/**
- * How far from the moment it follows the shim's event may come. Against native (either side):
- * the shim follows the transports at once, but where a "failed" shows only in getStats() (Chromium
- * 156 and 76, whose ICE never says it) its reads come every 100 ms around the moment the browser
- * fails ICE (measured 13–28 ms late). Against iceConnectionState in 64–72 (no native value): a
- * loss of consent must show within 50 ms, though the stats check that tells it from a peer's
- * close_notify comes first (measured 1–5 ms).
- */
-const LAG_NATIVE_MS = 150;
-const LAG_ICE_MS = 50;
-/**
- * A DTLS failure where no DTLS transport is exposed (Chromium 73–76 with a data channel) is
- * learnt from getStats(): the legacy reads must show the stall for 100 ms before the one
- * promise-form read that says "failed" (docs/known-differences.md), ~155–160 ms after native.
- */
-const LAG_DTLS_FAILURE_MS = 300;
 
 // Never touch the machine's own firewall: nft runs here only inside the namespace run.mjs made
 // for this worker (LAB_NS), which `ip netns identify` must name as this process's own.
@@ -102,9 +86,6 @@ async function relay(delayMs) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const seq = (list) => list.map((x) => x.s);
-const after = (list) => list.filter((x) => x.t >= 0);
-const show = (list) => list.map((x) => `${x.s}@${x.t}`).join(' ') || '(none)';
 
 /** Opens the lab page in the browser; resolves with `{ evaluate(expr, ms), version, close() }`. */
 async function open(url) {
@@ -133,64 +114,6 @@ async function open(url) {
     evaluate: (expr, ms) => cdp.eval(expr, ms || 10000),
     close: async () => { cdp.close(); await browser.kill(); },
   };
-}
-
-/**
- * The shim against what it follows, per peer: native's changes (their order, and each shim event
- * within LAG_NATIVE_MS of native's), or where there is no native value the `expected` sequence,
- * each event within LAG_ICE_MS of iceConnectionState's matching change where `iceLag` says so.
- * Native is read at each of its own events and every 5 ms: a state it leaves within a
- * millisecond can be missed (its event reads the next one). So a leading "connecting" of the
- * shim's that native's reads lack is allowed where native's first change came within SAMPLE_MS of
- * it, or after ICE said "checking". `blip`: the known.js step that a DTLS failure may show on one side only (the
- * answerer's "connected" for about a millisecond before "failed", docs/conformance.md).
- */
-const SAMPLE_MS = 10;
-function compare(report, native, expected, iceLag, from, blip, lagMs = LAG_NATIVE_MS) {
-  const notes = [];
-  const errors = [];
-  const check = (ok, message) => { if (!ok) errors.push(message); };
-  report.forEach((peer, i) => {
-    const name = `pc${i + 1}`;
-    const shim = from === 'start' ? peer.shim : after(peer.shim);
-    const nat = (from === 'start' ? peer.native : after(peer.native)).filter((x) => x.s !== 'new');
-    const ice = from === 'start' ? peer.ice : after(peer.ice);
-    notes.push(`${name} shim ${show(shim)}${native ? `, native ${show(nat)}` : ''}, ICE ${show(ice)}`);
-    check(peer.trusted === 0, `${name}: ${peer.trusted} native event(s) reached a listener`);
-    if (native) {
-      let s = shim;
-      let n = nat;
-      // Native's first seen value skipped "connecting" (Chromium 76 went new → connected in 1 run of
-      // ~20 under loss, 11 ms after ICE said "checking"): the shim's "connecting" stands where ICE
-      // said "checking" before native's first change (the spec's "connecting"), as it did there.
-      const checking = ice.find((x) => x.s === 'checking');
-      if (from === 'start' && s[0] && s[0].s === 'connecting' && n[0] && n[0].s !== 'connecting' &&
-        (n[0].t - s[0].t <= SAMPLE_MS || (checking && checking.t <= n[0].t))) s = s.slice(1);
-      if (blip && seq(s).join() !== seq(n).join() && blip(seq(s)).join() === blip(seq(n)).join()) {
-        notes.push(`${name}: a one-sided blip (known.js)`);
-        // The blip's "connected" (known.js: before "failed", or in Firefox before "disconnected").
-        const drop = (list) => list.filter((x, k) => !(x.s === 'connected' && list[k + 1] && (list[k + 1].s === 'failed' || list[k + 1].s === 'disconnected')));
-        s = drop(s);
-        n = drop(n);
-      }
-      check(seq(s).join() === seq(n).join(), `${name}: shim ${seq(shim).join('→')}, native ${seq(nat).join('→')}`);
-      check(peer.value === peer.nativeValue, `${name}: shim ends "${peer.value}", native "${peer.nativeValue}"`);
-      s.forEach((x, k) => {
-        const lag = n[k] ? x.t - n[k].t : NaN;
-        check(lag <= lagMs && lag >= -lagMs, `${name}: "${x.s}" ${lag} ms after native's (bound ${lagMs} ms)`);
-      });
-    } else {
-      check(seq(shim).join() === expected.join(), `${name}: shim ${seq(shim).join('→')}, expected ${expected.join('→')}`);
-      for (const [state, iceState] of iceLag) {
-        const s = shim.find((x) => x.s === state);
-        const c = ice.find((x) => x.s === iceState);
-        const lag = s && c ? s.t - c.t : NaN;
-        check(lag >= 0 && lag <= LAG_ICE_MS, `${name}: "${state}" ${lag} ms after ICE "${iceState}" (bound ${LAG_ICE_MS} ms)`);
-      }
-    }
-  });
-  if (errors.length) throw new Error(`${errors.join('; ')} [${notes.join('; ')}]`);
-  return notes.join('; ');
 }
 
 async function main() {

@@ -23,6 +23,11 @@ function fakeConnection(dtlsState) {
     age: 0,
     /** The selected pair's round-trip time, as the legacy form's googRtt says it (ms). */
     rtt: 1,
+    /**
+     * Transports BUNDLE dropped that the report still lists after the one in use, each with the
+     * time it was last gathered (the offerer's audio + video + data against Janus, 71 and 74).
+     */
+    dropped: [],
     legacyReads: 0,
     promiseReads: 0,
     getStats(callback) {
@@ -36,7 +41,7 @@ function fakeConnection(dtlsState) {
       const reports = [
         { type: 'googCandidatePair', id: 'pair', timestamp, stat: stats({ googWritable: String(pc.writable), googReadable: 'true', googActiveConnection: 'true', googRtt: String(pc.rtt) }) },
         { type: 'googComponent', id: 'component', timestamp, stat: stats({ selectedCandidatePairId: 'pair', dtlsCipher: pc.up ? 'TLS_AES' : '', remoteCertificateId: pc.up || pc.cert ? 'cert' : '' }) },
-      ];
+      ].concat(pc.dropped.map((at, i) => ({ type: 'googComponent', id: `dropped-${i}`, timestamp: new Date(at), stat: stats({}) })));
       setTimeout(() => callback({ result: () => reports }));
       return undefined;
     },
@@ -122,6 +127,26 @@ test('a held "disconnected" is judged only by a report gathered after it began',
   await sleep(5);
   stop(p);
   assert.equal(p.learnt.ice, 'disconnected', 'a fresh snapshot with the pair not writable: consent lost');
+});
+
+test('a held "disconnected" is judged by the report\'s newest entry, not by a transport BUNDLE dropped', async () => {
+  // Chromium 71 and 74 against Janus (audio, video and a data channel): the report lists the two
+  // transports BUNDLE dropped after the one in use, their times frozen since the answer. Judged by
+  // the last entry's time, every read looked older than the hold, and after Janus hung up or was
+  // killed the shim skipped "disconnected" (test/peers, every run).
+  const pc = fakeConnection('closed');
+  pc.up = false;
+  pc.dropped = [Date.now() - 5000, Date.now() - 5000];
+  const p = createReader(pc, () => {});
+  plan(p, situation('held', true, 'held', { judgeIce: true, iceHidden: true, dtlsInIce: true }));
+  for (let i = 0; i < 50 && !pc.legacyReads; i++) await sleep(2);
+  await sleep(5);
+  assert.equal(p.learnt.ice, 'connected', 'the pair writable: the hold stands');
+  pc.writable = false;
+  for (let i = 0; i < 100 && pc.legacyReads < 2; i++) await sleep(10);
+  await sleep(5);
+  stop(p);
+  assert.equal(p.learnt.ice, 'disconnected', 'the pair not writable: consent lost');
 });
 
 test('the legacy form counts DTLS up by its cipher, not by the remote certificate alone', async () => {

@@ -1,0 +1,168 @@
+// Connections from this page to a real remote peer (Janus, test/peers/janus.mjs), driven from
+// test/peers/worker.mjs, which carries the descriptions. Each connection sends an oscillator's
+// audio, a canvas's video and a data channel (no devices). Records, per connection, the shim's
+// events, the native value (at each native event and every 5 ms, where the browser has one) and
+// iceConnectionState, each in ms since peers.mark(). Plain ES2017, no modules: Chromium 64 runs it.
+/* eslint-env browser */
+(function () {
+  'use strict';
+  var params = new URLSearchParams(location.search);
+  var nativeGet = window.__lab.nativeGet;
+  var build = Number((/Chrome\/(\d+)/.exec(navigator.userAgent) || [])[1]) || 0;
+  var t0 = performance.now();
+  var conns = {};
+  var media = null;
+
+  function now() { return Math.round(performance.now() - t0); }
+  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+
+  /** One small fake camera and microphone for every connection of the page. */
+  function fakeMedia() {
+    if (media) return media;
+    var canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 24;
+    var g = canvas.getContext('2d');
+    var n = 0;
+    // Two frames a second: a page slowed 6x, a dozen pages on two cores (the video is encoded,
+    // echoed and decoded; it is there to put media transports on the connection, not to load it).
+    setInterval(function () { g.fillStyle = n++ % 2 ? '#08f' : '#f80'; g.fillRect(0, 0, 32, 24); }, 500);
+    var video = canvas.captureStream(2).getVideoTracks()[0];
+    var ac = new AudioContext();
+    var osc = ac.createOscillator();
+    var dest = ac.createMediaStreamDestination();
+    osc.connect(dest);
+    osc.start();
+    var audio = dest.stream.getAudioTracks()[0];
+    media = new MediaStream([audio, video]);
+    return media;
+  }
+
+  function track(pc) {
+    var r = { pc: pc, shim: [], native: [], ice: [], trusted: 0 };
+    pc.addEventListener('connectionstatechange', function (e) {
+      if (e.isTrusted) r.trusted++;
+      else r.shim.push({ s: pc.connectionState, t: now() });
+    });
+    pc.addEventListener('iceconnectionstatechange', function () { r.ice.push({ s: pc.iceConnectionState, t: now() }); });
+    if (nativeGet) {
+      var last = '';
+      var note = function () {
+        var n = nativeGet.call(pc);
+        if (n !== last) { last = n; r.native.push({ s: n, t: now() }); }
+      };
+      window.__lab.addRaw.call(pc, 'connectionstatechange', note, true);
+      r.timer = setInterval(note, 5);
+    }
+    return r;
+  }
+
+  function gathered(pc) {
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise(function (resolve) {
+      var done = function () { if (pc.iceGatheringState === 'complete') resolve(); };
+      pc.addEventListener('icegatheringstatechange', done);
+      pc.addEventListener('icecandidate', function (e) { if (!e.candidate) resolve(); });
+      setTimeout(resolve, 3000);
+    });
+  }
+
+  /** Chromium 64–70 reject a bare a=extmap-allow-mixed (Janus adds it even where the offer lacked it). */
+  function fitAnswer(offer, sdp) {
+    if (/a=extmap-allow-mixed/.test(offer)) return sdp;
+    return sdp.replace(/a=extmap-allow-mixed\r\n/g, '');
+  }
+
+  window.peers = {
+    build: build,
+    native: !!nativeGet,
+    /** A new connection `id`, its offer once gathering is complete (Janus takes it whole). */
+    offer: async function (id, opts) {
+      opts = opts || {};
+      var config = {};
+      if (params.get('sdp')) config.sdpSemantics = params.get('sdp');
+      if (opts.turn) {
+        config.iceServers = [opts.turn];
+        config.iceTransportPolicy = 'relay';
+      }
+      var pc = new RTCPeerConnection(config);
+      var c = conns[id] = track(pc);
+      var stream = fakeMedia();
+      if (pc.addTrack) stream.getTracks().forEach(function (t) { pc.addTrack(t, stream); });
+      else pc.addStream(stream);
+      c.channel = pc.createDataChannel('echo');
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      return pc.localDescription.sdp;
+    },
+    /** Applies the peer's answer; with `broken`, one hex digit of its fingerprint flipped. */
+    answer: async function (id, sdp, broken) {
+      var pc = conns[id].pc;
+      sdp = fitAnswer(pc.localDescription.sdp, sdp);
+      if (broken) {
+        sdp = sdp.replace(/(a=fingerprint:\S+ )([0-9A-F])/gi, function (m, head, digit) {
+          return head + (digit.toUpperCase() === 'A' ? 'B' : 'A');
+        });
+      }
+      await pc.setRemoteDescription({ type: 'answer', sdp: sdp });
+    },
+    /** An ICE restart offer (new credentials) for connection `id`. */
+    restart: async function (id) {
+      var pc = conns[id].pc;
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+      await gathered(pc);
+      return pc.localDescription.sdp;
+    },
+    /** Until connection `id`'s shim value (and native's, where there is one) matches `re`. */
+    wait: function (id, re, ms) {
+      var pattern = new RegExp(re);
+      var c = conns[id];
+      var end = Date.now() + ms;
+      return new Promise(function (resolve, reject) {
+        (function poll() {
+          if (pattern.test(c.pc.connectionState) && (!nativeGet || pattern.test(nativeGet.call(c.pc)))) return resolve(now());
+          if (Date.now() > end) {
+            return reject(new Error('timed out after ' + ms + ' ms waiting for ' + re + ' (shim ' + c.pc.connectionState +
+              ', ICE ' + c.pc.iceConnectionState + (nativeGet ? ', native ' + nativeGet.call(c.pc) : '') + ')'));
+          }
+          setTimeout(poll, 20);
+        })();
+      });
+    },
+    /** Times from here on count from 0 (the worker calls it as the fault begins). */
+    mark: function () {
+      var base = now();
+      Object.keys(conns).forEach(function (id) {
+        var p = conns[id];
+        ['shim', 'native', 'ice'].forEach(function (k) { p[k].forEach(function (x) { x.t -= base; }); });
+      });
+      t0 += base;
+      return base;
+    },
+    /** The selected pair's candidate types (from the promise form), e.g. "relay-relay". */
+    pairTypes: function (id) {
+      return conns[id].pc.getStats().then(function (report) {
+        var byId = {};
+        var pair = null;
+        report.forEach(function (e) { byId[e.id] = e; });
+        report.forEach(function (e) {
+          if (e.type === 'transport' && e.selectedCandidatePairId) pair = byId[e.selectedCandidatePairId];
+          if (!pair && e.type === 'candidate-pair' && e.nominated && e.state === 'succeeded') pair = e;
+        });
+        if (!pair) return '';
+        var l = byId[pair.localCandidateId];
+        var r = byId[pair.remoteCandidateId];
+        return (l && (l.candidateType || l.type)) + '-' + (r && (r.candidateType || r.type));
+      });
+    },
+    /** What connection `id` saw; `close`: close it after. */
+    report: function (id, close) {
+      var p = conns[id];
+      if (close) clearInterval(p.timer);
+      var out = { shim: p.shim, native: p.native, ice: p.ice, trusted: p.trusted, value: p.pc.connectionState, nativeValue: nativeGet ? nativeGet.call(p.pc) : null };
+      if (close) p.pc.close();
+      return out;
+    },
+    sleep: sleep,
+  };
+})();

@@ -1,0 +1,107 @@
+// Real remote peers (see test/peers/worker.mjs for the scenarios): a real Janus against Debian's
+// Chromium, Firefox ESR and every Chromium from 64 to 76, each Chromium at this machine's CPU
+// speed and slowed 6× (a TV's SoC). Each wave of pages runs in a lab network namespace of its own
+// (test/net/namespace.mjs) with its own Janus; namespaces and servers are removed after,
+// whatever happens. Needs root, `ip` and Debian's `janus` (.ci/run installs it): without them
+// every browser's tests are skipped by name, with the reason.
+//
+//   node test/peers/run.mjs [--only=chromium-71,firefox]
+//
+// Prints `peers <page>` with one line per test, and last `peers: N passed, M failed, K skipped`;
+// writes results/peers.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanUp, makeNamespace, missing, nsName, removeNamespace, removeStale } from '../net/namespace.mjs';
+import { janusMissing } from './janus.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+/** One wave, start to result: its pages connect one by one, then Firefox needs ~30 s to fail. */
+const WORKER_MS = 120000;
+/**
+ * The waves, one after the other, each in a namespace of its own with its own Janus (one crash
+ * reaches all of a wave's pages): every Chromium 64–76 and Chromium 156 at full speed and slowed
+ * 6× (`@6`), and Firefox ESR at full speed (it has no DevTools CPU throttling). DevTools' throttling
+ * keeps a core busy for as long as the slowed page lives (measured: an idle slowed page with two
+ * connections ~100 % of a core, the same page at full speed ~20 %), so a wave holds two slowed
+ * pages at most; every other wave runs Janus ICE-lite.
+ */
+const WAVES = [
+  ['chromium@6', 'chromium-76@6', 'firefox', 'chromium'],
+  ['chromium-75@6', 'chromium-74@6', 'chromium-76', 'chromium-75'],
+  ['chromium-73@6', 'chromium-72@6', 'chromium-74', 'chromium-73'],
+  ['chromium-71@6', 'chromium-70@6', 'chromium-72', 'chromium-71'],
+  ['chromium-69@6', 'chromium-68@6', 'chromium-70', 'chromium-69'],
+  ['chromium-67@6', 'chromium-66@6', 'chromium-68', 'chromium-67'],
+  ['chromium-65@6', 'chromium-64@6', 'chromium-66', 'chromium-65', 'chromium-64'],
+].map((pages, i) => ({ pages, lite: i % 2 === 1 }));
+const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
+const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);
+
+function runWorker(wave, i) {
+  const list = wave.pages;
+  const ns = nsName(100 + i); // apart from test/net's (0, 1, …) when both run at once
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const fail = (error) => resolve([{ name: list.join(','), version: '?', ms: Date.now() - t0, tests: [{ name: 'peers', status: 'failed', error }] }]);
+    try {
+      makeNamespace(ns);
+    } catch (e) {
+      removeNamespace(ns);
+      fail(`making namespace ${ns}: ${e.stderr || e.message}`);
+      return;
+    }
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, join(ROOT, 'test/peers/worker.mjs'), `--pages=${list.join(',')}`, `--lite=${wave.lite ? 1 : 0}`], {
+      env: { ...process.env, LAB_NS: ns }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => child.kill('SIGTERM'), WORKER_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      removeNamespace(ns);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (!line) return fail(`no result (exit ${code}${Date.now() - t0 >= WORKER_MS ? `, killed after ${WORKER_MS / 1000} s` : ''}): ${err.slice(-600)}`);
+      resolve(JSON.parse(line.slice(7)).pages);
+    });
+  });
+}
+
+function print(r, total) {
+  const c = { passed: 0, failed: 0, skipped: 0 };
+  console.log(`\npeers ${r.name} (${(/(?:Chrome|Firefox)\/(\S+)/.exec(r.version) || [])[0] || r.version})`);
+  for (const t of r.tests) {
+    c[t.status]++;
+    const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? '-' : '✗';
+    console.log(`  ${mark} ${t.name}${t.error ? `: ${t.error}` : ''}${t.note ? ` [${t.note}]` : ''}`);
+  }
+  for (const k of Object.keys(c)) total[k] += c[k];
+}
+
+const started = Date.now();
+const total = { passed: 0, failed: 0, skipped: 0 };
+const reports = [];
+const why = missing() || janusMissing();
+if (why) {
+  for (const b of waves.flatMap((w) => w.pages)) {
+    const r = { name: b, version: '-', tests: [{ name: 'real peers', status: 'skipped', error: `skipped: ${why}` }] };
+    reports.push(r);
+    print(r, total);
+  }
+} else {
+  removeStale();
+  for (let i = 0; i < waves.length; i++) {
+    for (const r of await runWorker(waves[i], i)) {
+      reports.push(r);
+      print(r, total);
+    }
+  }
+}
+console.log(`peers: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+mkdirSync(join(ROOT, 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'results', 'peers.json'), JSON.stringify({ at: new Date().toISOString(), pages: reports }, null, 1));
+cleanUp();
+process.exit(total.failed ? 1 : 0);

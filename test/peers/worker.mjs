@@ -1,0 +1,205 @@
+// Real remote peers for real browsers, run by test/peers/run.mjs inside a lab network namespace of
+// its own (`ip netns exec`): the page server, a real Janus (test/peers/janus.mjs) and the browsers
+// all live there. Prints one line `RESULT {json}`: { pages: [{ name, version, tests }] }.
+//
+//   node test/peers/worker.mjs --pages=chromium-71@6,chromium-76,firefox [--lite=1]
+//
+// Every page (a browser at one CPU speed: 1 is this machine's, 6 is DevTools' "low-end mobile"
+// slowdown of the page's main thread, `Emulation.setCPUThrottlingRate`, a stand-in for a TV's SoC;
+// Firefox has no such control and runs at 1) opens connections to Janus's EchoTest (full ICE, or
+// ICE-lite with --lite=1), each with audio, video and a data channel, through one Janus process:
+//   connect      two reach "connected", the same sequence as native (or connecting → connected);
+//   fingerprint  a third gets Janus's answer with one hex digit of its fingerprint flipped:
+//                "failed", as native (or connecting → failed);
+//   hangup       Janus ends the first one's session (a DTLS alert), then
+//   server kill  Janus is killed (SIGKILL) 1 s later: no alert, consent lost on the second one.
+// Both end "failed"; each sequence and each event's time follow native on the same live
+// connection, or, where the browser has no native value (64–72), the W3C rules for what it
+// exposes: iceConnectionState's "disconnected" and "failed" (LAG_ICE_MS), and after the hangup, where
+// ICE folds the alert into "disconnected" at once, "connected" held until consent is lost.
+import { execFileSync } from 'node:child_process';
+import { serve } from '../../scripts/static-server.mjs';
+import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
+import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
+import { compare, LAG_DTLS_FAILURE_MS } from '../net/compare.mjs';
+import { echoSession, startJanus } from './janus.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+/** The pages: `browser@rate`, e.g. chromium-71@6 (rate: how much DevTools slows the page's CPU). */
+const specs = String(args.pages || 'chromium-71@1').split(',');
+const lite = args.lite === '1' || args.lite === true;
+const LAB_IP = '192.0.2.50';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const inside = (() => {
+  try {
+    return execFileSync('ip', ['netns', 'identify', String(process.pid)]).toString().trim();
+  } catch (e) {
+    return '';
+  }
+})();
+if (!process.env.LAB_NS || inside !== process.env.LAB_NS) {
+  console.error(`test/peers/worker.mjs runs only inside its lab network namespace (test/peers/run.mjs makes it); here: "${inside}"`);
+  process.exit(2);
+}
+
+/** Opens the peer page; resolves with `{ name, evaluate(expr, ms), version, close() }`. */
+async function open(url, which, rate) {
+  const name = `${which}${rate > 1 ? ` cpu/${rate}` : ''}`;
+  if (which === 'firefox') {
+    const puppeteer = await import('puppeteer-core');
+    const browser = await withTimeout(puppeteer.launch({
+      browser: 'firefox', executablePath: browserPaths().firefox, headless: true,
+      extraPrefsFirefox: { ...FIREFOX_PREFS, 'media.peerconnection.ice.loopback': false },
+    }), 60000, 'launch Firefox');
+    const page = await browser.newPage();
+    await withTimeout(page.goto(url), 20000, 'load the peer page');
+    return {
+      name, which, rate,
+      version: await browser.version(),
+      evaluate: (expr, ms) => withTimeout(page.evaluate(expr), ms || 10000, expr),
+      close: () => browser.close().catch(() => {}),
+    };
+  }
+  const exe = which === 'chromium' ? browserPaths().chromium : binary(Number(which.split('-')[1]));
+  const browser = await launch(exe, ['--disable-features=WebRtcHideLocalIpsWithMdns', '--autoplay-policy=no-user-gesture-required']);
+  const cdp = await attach(browser);
+  await cdp.send('Runtime.enable');
+  if (rate > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await cdp.send('Page.navigate', { url });
+  const end = Date.now() + 20000;
+  while (!(await cdp.eval('!!window.peers', 5000).catch(() => false))) {
+    if (Date.now() > end) throw new Error('the peer page did not load in 20 s');
+    await sleep(100);
+  }
+  return {
+    name, which, rate,
+    version: await cdp.eval('navigator.userAgent'),
+    evaluate: (expr, ms) => cdp.eval(expr, ms || 10000),
+    close: async () => { cdp.close(); await browser.kill(); },
+  };
+}
+
+/** Connects page connection `id` to Janus; resolves with the session. */
+async function connect(page, janus, id, opts = {}) {
+  const session = await echoSession(janus);
+  const offer = await page.evaluate(`peers.offer(${JSON.stringify(id)})`, 20000);
+  const answer = await session.offer(offer);
+  await page.evaluate(`peers.answer(${JSON.stringify(id)}, ${JSON.stringify(answer)}, ${!!opts.broken})`, 20000);
+  return session;
+}
+
+async function main() {
+  const server = await serve(ROOT);
+  const url = (sdp) => `http://127.0.0.1:${server.address().port}/test/peers/peer.html${sdp ? `?sdp=${sdp}` : ''}`;
+  const janus = await startJanus({ ip: LAB_IP, port: 8088, iceLite: lite });
+  const ice = lite ? 'Janus ICE-lite' : 'Janus full ICE';
+  const pages = [];
+  const out = [];
+  const stamp = () => new Date().toISOString().slice(11, 23);
+  try {
+    // One page at a time is opened and connected (a slowed page takes seconds to set up); the
+    // faults then reach them all at once, as one server's crash reaches all its clients.
+    const sessions = new Map();
+    for (const spec of specs) {
+      const [which, r] = spec.split('@');
+      const rate = Number(r || 1);
+      const build = which.startsWith('chromium-') ? Number(which.split('-')[1]) : 0;
+      let page;
+      try {
+        page = await open(url(build >= 71 ? 'unified-plan' : ''), which, rate);
+      } catch (e) {
+        out.push({ name: `${which}${rate > 1 ? ` cpu/${rate}` : ''}`, version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e.message || e) }] });
+        continue;
+      }
+      pages.push(page);
+      page.tests = [];
+      const iceOnly = build === 73 || build === 74;
+      const test = async (name, fn) => {
+        const t = { name, status: 'passed' };
+        page.tests.push(t);
+        try {
+          t.note = await fn();
+        } catch (e) {
+          t.status = 'failed';
+          t.error = String(e.message || e);
+        }
+        return t.status === 'passed';
+      };
+      page.native = await page.evaluate('peers.native').catch(() => false);
+      page.build = build;
+      const up = await test(`connect to ${ice} (audio, video, data channel): the same sequence as native (or connecting → connected)`, async () => {
+        const list = [];
+        for (const id of ['hangup', 'kill']) {
+          sessions.set(`${page.name} ${id}`, await connect(page, janus, id));
+          await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^connected$', 20000)`, 25000);
+          list.push(await page.evaluate(`peers.report(${JSON.stringify(id)})`));
+        }
+        return compare(list, page.native, ['connecting', 'connected'], [], 'start', undefined, undefined, iceOnly);
+      });
+      if (!up) page.broken = true;
+      await test(`a wrong DTLS fingerprint in ${ice}'s answer: "failed", the same sequence as native (or connecting → failed)`, async () => {
+        const session = await connect(page, janus, 'fingerprint', { broken: true });
+        try {
+          await page.evaluate(`peers.wait('fingerprint', '^failed$', 20000)`, 25000);
+          await sleep(300);
+          const report = [await page.evaluate(`peers.report('fingerprint', true)`)];
+          return compare(report, page.native, ['connecting', 'failed'], [], 'start', undefined, LAG_DTLS_FAILURE_MS, iceOnly);
+        } finally {
+          session.stopPolling();
+        }
+      });
+      console.error(`${stamp()} ${page.name}: set up`);
+    }
+    const live = pages.filter((p) => !p.broken);
+    await Promise.all(live.map((p) => p.evaluate('peers.mark()')));
+    await Promise.all(live.map((p) => sessions.get(`${p.name} hangup`).hangup().catch((e) => { p.hangupError = e.message; })));
+    await sleep(1000);
+    for (const s of sessions.values()) s.stopPolling();
+    await janus.kill();
+    console.error(`${stamp()} Janus killed`);
+    await Promise.all(live.map(async (page) => {
+      const firefox = page.which === 'firefox';
+      const folds = page.build && page.build < 73;
+      for (const id of ['hangup', 'kill']) {
+        const t = { name: id === 'hangup' ? `${ice} ends the session (hangup): the same sequence as native (or "connected" held until consent is lost, then disconnected → failed)`
+          : `${ice} killed while connected: the same sequence as native (or disconnected → failed with ICE)`, status: 'passed' };
+        page.tests.push(t);
+        try {
+          if (id === 'hangup' && page.hangupError) throw new Error(`hangup: ${page.hangupError}`);
+          await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
+          await sleep(300);
+          const report = [await page.evaluate(`peers.report(${JSON.stringify(id)}, true)`)];
+          const ice0 = report[0].ice.filter((x) => x.t >= 0)[0];
+          // Where ICE folds DTLS in (64–72) a hangup's alert turns it "disconnected" at once: the
+          // shim's "disconnected" is the loss of consent seconds later, which ICE does not show.
+          const lag = folds ? (id === 'hangup' && ice0 && ice0.s === 'disconnected' && ice0.t < 1000 ? [['failed', 'failed']] : [['disconnected', 'disconnected'], ['failed', 'failed']]) : [];
+          t.note = `${id === 'kill' ? 'killed 1 s after' : 'at'} the hangup (0 ms); ` +
+            compare(report, page.native, ['disconnected', 'failed'], lag, 'mark', undefined, undefined, page.build === 73 || page.build === 74);
+        } catch (e) {
+          t.status = 'failed';
+          t.error = String(e.message || e);
+        }
+      }
+    }));
+    for (const p of pages) out.push({ name: `${p.name}, ${ice}`, version: p.version, tests: p.tests });
+  } finally {
+    await janus.kill();
+    for (const p of pages) await p.close().catch(() => {});
+    for (const b of running) await b.kill();
+    server.close();
+  }
+  return { pages: out };
+}
+
+const kill = () => { for (const b of running) b.kill(); process.exit(1); };
+process.on('SIGTERM', kill);
+process.on('SIGINT', kill);
+main().then((r) => {
+  console.log('RESULT ' + JSON.stringify(r));
+  process.exit(0);
+}, (e) => {
+  console.log('RESULT ' + JSON.stringify({ pages: [{ name: specs.join(','), version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e && e.stack || e) }] }] }));
+  process.exit(1);
+});
