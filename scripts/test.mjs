@@ -8,6 +8,7 @@ const runners = [
   { name: 'wtr', cmd: 'npx', args: ['wtr', ...process.argv.slice(2)] },
   { name: 'old-chromium', cmd: process.execPath, args: ['test/old/run.mjs'] },
   { name: 'network', cmd: process.execPath, args: ['test/net/run.mjs'] },
+  { name: 'peers', cmd: process.execPath, args: ['test/peers/run.mjs'] },
   { name: 'demo', cmd: process.execPath, args: ['scripts/demo.mjs', '--smoke'] },
   { name: 'package', cmd: process.execPath, args: ['scripts/check-package.mjs'] },
 ];

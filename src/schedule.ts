@@ -48,11 +48,13 @@ export const SETTLE_READS = 8;
 /** A held "disconnected" is re-read this often… */
 export const HELD_MS = 500;
 /**
- * …except near this many ms into the hold: native 74 reports the loss of ICE consent ~5.1 s after
- * the peer's close_notify (measured: 5,040–5,085 ms; 5.7 s in shared/notes), and 500 ms reads
+ * …except from 1 s before this many ms into the hold to {@link CONSENT_LATE_MS}: native 74 reports
+ * the loss of ICE consent ~5.1 s after a browser peer's close_notify (measured: 5,040–5,085 ms;
+ * 5.7 s in shared/notes) and 6.9–7.0 s after Janus's (its hangup: test/peers), and 500 ms reads
  * trailed it by up to ~0.5 s.
  */
 export const CONSENT_LOST_MS = 5500;
+export const CONSENT_LATE_MS = 8000;
 /** "disconnected" is re-read this often… (Chromium fails at ~15 s, Firefox at ~29 s) */
 export const DISCONNECTED_MS = 1000;
 /**
@@ -70,13 +72,13 @@ export const PHASE_BOUND_MS = 30000;
  * Milliseconds until the next read, or -1 for none (the phase is over or needs nothing).
  * - `dtls`: 0, 8, 16, … doubling to 1 s while "connecting"; after "connected" at most
  *   {@link SETTLE_READS} reads in all, no more than 250 ms apart;
- * - `held`: at once, then every 500 ms (100 ms from 4.5 to 6.5 s); `disconnected`: every 1 s
+ * - `held`: at once, then every 500 ms (100 ms from 4.5 to 8 s); `disconnected`: every 1 s
  *   (100 ms from 9 to 11 s);
  * - every phase stops after {@link PHASE_BOUND_MS}.
  */
 export function nextRead(p: Phase): number {
   if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
-  if (p.need === 'held') return p.reads ? near(p.elapsed, CONSENT_LOST_MS, HELD_MS) : 0;
+  if (p.need === 'held') return p.reads ? (p.elapsed >= CONSENT_LOST_MS - 1000 && p.elapsed <= CONSENT_LATE_MS ? NEAR_MS : HELD_MS) : 0;
   if (p.need === 'disconnected') return near(p.elapsed, ICE_FAILS_MS, DISCONNECTED_MS);
   if (p.valueConnected && p.reads >= SETTLE_READS) return -1;
   if (!p.reads) return 0;

@@ -208,7 +208,7 @@ async function main() {
       await sleep(500);
       const report = await page.evaluate('lab.report()');
       const entry = firefox ? knownEntry('firefox', 'modern', 'loss') : undefined;
-      return `settled in ${took} ms; ` + compare(report, native, ['connecting', 'connected'], [], 'start', entry && entry.step);
+      return `settled in ${took} ms; ` + compare(report, native, ['connecting', 'connected'], [], 'start', { blip: entry && entry.step });
     });
 
     await run('5 % of UDP lost, wrong fingerprint: the same sequence as native (or connecting → failed)', async () => {
@@ -217,7 +217,7 @@ async function main() {
       await sleep(500);
       const report = await page.evaluate('lab.report()');
       const entry = knownEntry(firefox ? 'firefox' : 'chromium', which === 'chromium' || firefox ? 'modern' : 'ice-only', 'dtls-failure');
-      return `settled in ${took} ms; ` + compare(report, native, ['connecting', 'failed'], [], 'start', entry && entry.step, LAG_DTLS_FAILURE_MS);
+      return `settled in ${took} ms; ` + compare(report, native, ['connecting', 'failed'], [], 'start', { blip: entry && entry.step, lagMs: LAG_DTLS_FAILURE_MS });
     });
   } finally {
     await page.close();
