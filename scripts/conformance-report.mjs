@@ -1,6 +1,6 @@
 // Writes docs/conformance.md from the latest run: results/conformance.jsonl (the differential
 // corpus, test/conformance, one line per browser × profile × scenario; the newest line wins) and
-// results/old-chromium.json (test/old/run.mjs) and results/network.json (test/net/run.mjs). Run by `npm test` after the suites; by hand:
+// results/old-chromium.json (test/old/run.mjs), results/network.json (test/net/run.mjs) and results/peers.json (test/peers/run.mjs). Run by `npm test` after the suites; by hand:
 // `node scripts/conformance-report.mjs`. Prints the totals.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -8,6 +8,7 @@ const ROOT = new URL('../', import.meta.url);
 const corpusFile = new URL('results/conformance.jsonl', ROOT);
 const oldFile = new URL('results/old-chromium.json', ROOT);
 const netFile = new URL('results/network.json', ROOT);
+const peersFile = new URL('results/peers.json', ROOT);
 
 const PROFILES = ['modern', 'firefox-82-112', 'ice-only', 'chromium-56-63'];
 const PROFILE_TEXT = {
@@ -152,6 +153,15 @@ if (existsSync(oldFile)) {
   out.push('');
 }
 
+/** One table row per test of a browser's (or page's) report: name (version), test, result, measured. */
+function testRows(r) {
+  const v = (/(?:Chrome|Firefox|firefox)\/(\S+)/.exec(r.version) || [])[1] || r.version;
+  for (const t of r.tests) {
+    const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? (t.error || 'skipped') : `✗ ${t.error || ''}`;
+    out.push(`| ${r.name} (${v}) | ${t.name.replace(/\|/g, '\\|')} | ${mark.replace(/\|/g, '\\|')} | ${(t.note || '').replace(/\|/g, '\\|')} |`);
+  }
+}
+
 if (existsSync(netFile)) {
   const net = JSON.parse(readFileSync(netFile, 'utf8'));
   out.push('## Network faults');
@@ -165,14 +175,41 @@ if (existsSync(netFile)) {
   out.push('| browser | test | result | measured |');
   out.push('|---|---|---|---|');
   const order = (r) => r.name === 'chromium' ? 1 : r.name === 'firefox' ? 0 : 100 + Number(r.name.split('-')[1]);
-  for (const r of net.browsers.slice().sort((a, c) => order(a) - order(c))) {
-    const v = (/(?:Chrome|Firefox)\/(\S+)/.exec(r.version) || [])[1] || r.version;
-    for (const t of r.tests) {
-      const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? (t.error || 'skipped') : `✗ ${t.error || ''}`;
-      out.push(`| ${r.name} (${v}) | ${t.name.replace(/\|/g, '\\|')} | ${mark.replace(/\|/g, '\\|')} | ${(t.note || '').replace(/\|/g, '\\|')} |`);
-    }
-  }
+  for (const r of net.browsers.slice().sort((a, c) => order(a) - order(c))) testRows(r);
   out.push('');
+}
+
+if (existsSync(peersFile)) {
+  const peers = JSON.parse(readFileSync(peersFile, 'utf8'));
+  out.push('## Real peers: Janus, a slowed CPU');
+  out.push('');
+  out.push('Each wave of pages in a network namespace of its own with its own Janus 1.1 (`test/peers`; every other wave');
+  out.push('ICE-lite): per page a connection Janus hangs up, one that sees Janus killed (SIGKILL) 1 s later, and one');
+  out.push('with a wrong fingerprint in Janus\'s answer, each with audio, video and a data channel. "cpu/6": the page\'s');
+  out.push('main thread slowed 6× by DevTools (`Emulation.setCPUThrottlingRate`). Times are ms from the hangup. See');
+  out.push('[peers.md](peers.md).');
+  out.push('');
+  out.push('| page | test | result | measured |');
+  out.push('|---|---|---|---|');
+  for (const r of peers.pages) testRows(r);
+  out.push('');
+  // docs/peers.md's table of times, between its markers.
+  const peersDoc = new URL('docs/peers.md', ROOT);
+  if (existsSync(peersDoc)) {
+    const sec = (ms) => (ms === null || ms === undefined ? '–' : (ms / 1000).toFixed(2));
+    const cell = (times, state, oracle) => `${sec(times.shim[state])} (${oracle} ${sec(times[oracle][state])})`;
+    const rows = ['| page | after the hangup: "disconnected" | "failed" | after the kill: "disconnected" | "failed" |', '|---|---|---|---|---|'];
+    for (const r of peers.pages) {
+      const hang = r.tests.find((t) => t.times && /hangup/.test(t.name));
+      const kill = r.tests.find((t) => t.times && /killed/.test(t.name));
+      if (!hang || !kill) continue;
+      const oracle = hang.times.native.failed !== null ? 'native' : 'ice';
+      rows.push(`| ${r.name} | ${cell(hang.times, 'disconnected', oracle)} | ${cell(hang.times, 'failed', oracle)} | ${cell(kill.times, 'disconnected', oracle)} | ${cell(kill.times, 'failed', oracle)} |`);
+    }
+    const doc = readFileSync(peersDoc, 'utf8');
+    const at = /<!-- peers-times -->[\s\S]*<!-- \/peers-times -->/;
+    if (at.test(doc)) writeFileSync(peersDoc, doc.replace(at, `<!-- peers-times -->\n${rows.join('\n')}\n<!-- /peers-times -->`));
+  }
 }
 
 mkdirSync(new URL('docs/', ROOT), { recursive: true });

@@ -121,6 +121,7 @@ function confirmDue(r: Reader): number {
 
 function arm(r: Reader): void {
   r.elapsed = Date.now() - r.phaseSince;
+  r.unjudged = r.learnt.ice === undefined;
   const delay = nextRead(r);
   if (delay < 0) return cancel(r);
   if (r.timer) return;

@@ -55,6 +55,12 @@ test('held "disconnected": at once, then every 500 ms, every 100 ms from 4.5 s t
   assert.ok(r.stopped && r.elapsed < PHASE_BOUND_MS + 500);
 });
 
+test('held "disconnected" that no read has judged yet: read again 50 ms on (a stale snapshot), then as before', () => {
+  assert.equal(nextRead({ need: 'held', reads: 1, elapsed: 10, valueConnected: true, unjudged: true }), 50);
+  assert.equal(nextRead({ need: 'held', reads: 1, elapsed: 10, valueConnected: true, unjudged: false }), 500);
+  assert.equal(nextRead({ need: 'held', reads: 0, elapsed: 0, valueConnected: true, unjudged: true }), 0);
+});
+
 test('"disconnected": every second, every 100 ms within 1 s of 10 s (Chromium fails ICE then), bounded', () => {
   const r = replay('disconnected', false);
   assert.deepEqual(r.delays.slice(0, 3), [1000, 1000, 1000]);

