@@ -31,9 +31,7 @@ export const show = (list) => list.map((x) => `${x.s}@${x.t}`).join(' ') || '(no
  * shim's that native's reads lack is allowed where native's first change came within SAMPLE_MS of
  * it, or after ICE said "checking". `blip`: the known.js step that a DTLS failure may show on one side only (the
  * answerer's "connected" for about a millisecond before "failed", docs/conformance.md).
- * Options: `lagMs`, the bound against native; `earlyMs`, how far the shim may come before native
- * (native computes its value in a task of its own, which a busy page runs late: test/peers);
- * `iceLagMs`, against iceConnectionState;
+ * Options: `lagMs`, the bound against native (either way); `iceLagMs`, against iceConnectionState;
  * `iceOnly`: the browser exposes nothing but iceConnectionState (Chromium 73–74, its accessors
  * deleted or the shim forced), and computes its own value in a task of its own: with the page's
  * CPU slowed, that task ran up to ~0.7 s before the task that fires iceconnectionstatechange
@@ -43,7 +41,7 @@ export const show = (list) => list.map((x) => `${x.s}@${x.t}`).join(' ') || '(no
 const SAMPLE_MS = 10;
 /** The iceConnectionState values that carry each connection state where ICE folds in DTLS (73–74). */
 const ICE_OF = { connecting: ['checking'], connected: ['connected', 'completed'], disconnected: ['disconnected'], failed: ['failed'] };
-export function compare(report, native, expected, iceLag, from, { blip, lagMs = LAG_NATIVE_MS, earlyMs = lagMs, iceOnly = false, iceLagMs = LAG_ICE_MS } = {}) {
+export function compare(report, native, expected, iceLag, from, { blip, lagMs = LAG_NATIVE_MS, iceOnly = false, iceLagMs = LAG_ICE_MS } = {}) {
   const notes = [];
   const errors = [];
   const check = (ok, message) => { if (!ok) errors.push(message); };
@@ -97,10 +95,6 @@ export function compare(report, native, expected, iceLag, from, { blip, lagMs = 
             notes.push(`${name}: "${x.s}" ${lag} ms after native's, ${behind} ms after ICE's "${c.s}" (the browser's own event came ${c.t - n[k].t} ms after its value)`);
             return;
           }
-        }
-        if (lag < -lagMs && lag >= -earlyMs) {
-          notes.push(`${name}: "${x.s}" ${-lag} ms before native's (native's own task came late)`);
-          return;
         }
         check(lag <= lagMs && lag >= -lagMs, `${name}: "${x.s}" ${lag} ms after native's (bound ${lagMs} ms)`);
       });

@@ -21,20 +21,20 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const WORKER_MS = 120000;
 /**
  * The waves, one after the other, each in a namespace of its own with its own Janus (one crash
- * reaches all of a wave's pages): every Chromium 64–76 and Chromium 156 at full speed and slowed
- * 6× (`@6`), and Firefox ESR at full speed (it has no DevTools CPU throttling). DevTools' throttling
- * keeps a core busy for as long as the slowed page lives (measured: an idle slowed page with two
- * connections ~100 % of a core, the same page at full speed ~20 %), so a wave holds two slowed
- * pages at most; every other wave runs Janus ICE-lite.
+ * reaches all of a wave's pages): every Chromium 64–76 and Chromium 156 slowed 6× (`@6`), then at
+ * full speed, and Firefox ESR at full speed (it has no DevTools CPU throttling). DevTools'
+ * throttling keeps a core busy for as long as the slowed page lives (measured: an idle slowed page
+ * with two connections ~100 % of a core, the same page at full speed ~20 %), so two slowed pages
+ * fill this machine: a page at full speed beside them waited up to 1.4 s for its own ICE event.
+ * Slowed pages run two to a wave, the others five. Every other wave runs Janus ICE-lite.
  */
 const WAVES = [
-  ['chromium@6', 'chromium-76@6', 'firefox', 'chromium'],
-  ['chromium-75@6', 'chromium-74@6', 'chromium-76', 'chromium-75'],
-  ['chromium-73@6', 'chromium-72@6', 'chromium-74', 'chromium-73'],
-  ['chromium-71@6', 'chromium-70@6', 'chromium-72', 'chromium-71'],
-  ['chromium-69@6', 'chromium-68@6', 'chromium-70', 'chromium-69'],
-  ['chromium-67@6', 'chromium-66@6', 'chromium-68', 'chromium-67'],
-  ['chromium-65@6', 'chromium-64@6', 'chromium-66', 'chromium-65', 'chromium-64'],
+  ['chromium@6', 'chromium-76@6'], ['chromium-75@6', 'chromium-74@6'], ['chromium-73@6', 'chromium-72@6'],
+  ['chromium-71@6', 'chromium-70@6'], ['chromium-69@6', 'chromium-68@6'], ['chromium-67@6', 'chromium-66@6'],
+  ['chromium-65@6', 'chromium-64@6'],
+  ['firefox', 'chromium', 'chromium-76', 'chromium-75', 'chromium-74'],
+  ['chromium-73', 'chromium-72', 'chromium-71', 'chromium-70', 'chromium-69'],
+  ['chromium-68', 'chromium-67', 'chromium-66', 'chromium-65', 'chromium-64'],
 ].map((pages, i) => ({ pages, lite: i % 2 === 1 }));
 const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
 const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);

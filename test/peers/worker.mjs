@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { serve } from '../../scripts/static-server.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
-import { compare, LAG_NATIVE_MS } from '../net/compare.mjs';
+import { compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS } from '../net/compare.mjs';
 import { echoSession, startJanus } from './janus.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -31,27 +31,19 @@ const specs = String(args.pages || 'chromium-71@1').split(',');
 const lite = args.lite === '1' || args.lite === true;
 const LAB_IP = '192.0.2.50';
 /**
- * How far the shim's event may trail iceConnectionState's where there is no native value (64–72),
- * by the page's CPU speed. Where ICE folds DTLS in, a "disconnected" needs one legacy getStats()
- * read to tell a lost consent from a peer's alert: 1–5 ms on a quiet machine (test/net's 50 ms
- * bound), but up to 123 ms in a page at full speed beside two slowed ones (each keeps a core
- * busy), and 234 ms in a page slowed 6× (the read's callback runs on that page's main thread).
+ * The bounds by the page's CPU speed: test/net's at full speed (against native, either way, and
+ * against iceConnectionState where there is no native value; a DTLS failure where DTLS is hidden,
+ * which waits for a getStats() confirm), twice them in a page slowed 6×. There the shim's
+ * getStats() reads run their callbacks on the slowed main thread, and a "disconnected" that needs
+ * one (64–74: a lost consent told from a peer's alert) came up to 234 ms after ICE's and 204 ms
+ * after native's; and native computes its value in a task of its own, which such a page runs late.
+ * Against ICE at full speed the bound is test/net's native one: on a quiet machine the read takes
+ * 1–5 ms (test/net's 50 ms bound), but here other pages share the machine (measured up to 123 ms).
  */
-const lagPeerIce = (rate) => (rate > 1 ? 2 : 1) * LAG_NATIVE_MS;
-/**
- * How far the shim's event may come before native's: native computes its value in a task of its
- * own, and on a busy machine that task ran 166 ms (Firefox) and 537 ms (Chromium 156) after the
- * transports it follows had changed, and the shim with them.
- */
-const EARLY_MS = 1000;
-/**
- * A DTLS failure where DTLS is hidden (73–75 against native) shows after one promise-form confirm,
- * which waits four round trips of the selected pair (src/prober/loop.ts): 155–180 ms after native
- * here mostly, but 569 and 579 ms in 73 at full speed beside two slowed pages (2 full runs of 2;
- * the cause not isolated: the round trips the confirm waits for are the suspect). test/net holds
- * it to LAG_DTLS_FAILURE_MS on a path no slowed page shares; here, within a second.
- */
-const LAG_PEER_DTLS_FAILURE_MS = 1000;
+const bounds = (rate) => {
+  const k = rate > 1 ? 2 : 1;
+  return { lagMs: k * LAG_NATIVE_MS, iceLagMs: k * LAG_NATIVE_MS, dtlsFailureMs: k * LAG_DTLS_FAILURE_MS };
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const inside = (() => {
@@ -158,7 +150,7 @@ async function main() {
           await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^connected$', 20000)`, 25000);
           list.push(await page.evaluate(`peers.report(${JSON.stringify(id)})`));
         }
-        return compare(list, page.native, ['connecting', 'connected'], [], 'start', { iceOnly, iceLagMs: lagPeerIce(rate), earlyMs: EARLY_MS });
+        return compare(list, page.native, ['connecting', 'connected'], [], 'start', { ...bounds(rate), iceOnly });
       });
       if (!up) page.broken = true;
       await test(`a wrong DTLS fingerprint in ${ice}'s answer: "failed", the same sequence as native (or connecting → failed)`, async () => {
@@ -167,7 +159,7 @@ async function main() {
           await page.evaluate(`peers.wait('fingerprint', '^failed$', 20000)`, 25000);
           await sleep(300);
           const report = [await page.evaluate(`peers.report('fingerprint', true)`)];
-          return compare(report, page.native, ['connecting', 'failed'], [], 'start', { lagMs: LAG_PEER_DTLS_FAILURE_MS, iceOnly, iceLagMs: lagPeerIce(rate), earlyMs: EARLY_MS });
+          return compare(report, page.native, ['connecting', 'failed'], [], 'start', { ...bounds(rate), lagMs: bounds(rate).dtlsFailureMs, iceOnly });
         } finally {
           session.stopPolling();
         }
@@ -212,7 +204,7 @@ async function main() {
           t.times = {};
           for (const k of ['shim', 'native', 'ice']) t.times[k] = { disconnected: first(report[0][k], 'disconnected'), failed: first(report[0][k], 'failed') };
           t.note = `${id === 'kill' ? `killed at ${killedAt} ms,` : 'hangup at 0 ms,'} ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
-            compare(report, page.native, ['disconnected', 'failed'], lag, 'mark', { iceOnly: page.build === 73 || page.build === 74, iceLagMs: lagPeerIce(page.rate), earlyMs: EARLY_MS });
+            compare(report, page.native, ['disconnected', 'failed'], lag, 'mark', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
         } catch (e) {
           t.status = 'failed';
           t.error = String(e.message || e);
