@@ -55,6 +55,8 @@ export const HELD_MS = 500;
  * after a server kill trailed ICE's by 419 ms (test/peers, a page beside two slowed ones).
  */
 export const STALE_MS = 50;
+/** …for this many reads at most (a report that never judges it, e.g. an empty one, is read 500 ms apart). */
+export const STALE_READS = 4;
 /**
  * …except from 1 s before this many ms into the hold to {@link CONSENT_LATE_MS}: native 74 reports
  * the loss of ICE consent ~5.1 s after a browser peer's close_notify (measured: 5,040–5,085 ms;
@@ -81,13 +83,13 @@ export const PHASE_BOUND_MS = 30000;
  * - `dtls`: 0, 8, 16, … doubling to 1 s while "connecting"; after "connected" at most
  *   {@link SETTLE_READS} reads in all, no more than 250 ms apart;
  * - `held`: at once, then every 500 ms (100 ms from 4.5 to 8 s; 50 ms while no read has judged
- *   it); `disconnected`: every 1 s
+ *   it, for the first {@link STALE_READS} reads); `disconnected`: every 1 s
  *   (100 ms from 9 to 11 s);
  * - every phase stops after {@link PHASE_BOUND_MS}.
  */
 export function nextRead(p: Phase): number {
   if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
-  if (p.need === 'held') return !p.reads ? 0 : p.unjudged ? STALE_MS : p.elapsed >= CONSENT_LOST_MS - 1000 && p.elapsed <= CONSENT_LATE_MS ? NEAR_MS : HELD_MS;
+  if (p.need === 'held') return !p.reads ? 0 : p.unjudged && p.reads < STALE_READS ? STALE_MS : p.elapsed >= CONSENT_LOST_MS - 1000 && p.elapsed <= CONSENT_LATE_MS ? NEAR_MS : HELD_MS;
   if (p.need === 'disconnected') return near(p.elapsed, ICE_FAILS_MS, DISCONNECTED_MS);
   if (p.valueConnected && p.reads >= SETTLE_READS) return -1;
   if (!p.reads) return 0;

@@ -139,9 +139,10 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
           } else if (r.type === 'googComponent') {
             out.transports++;
             // The newest entry's time: a transport BUNDLE dropped keeps the time of its last
-            // gathering for good (71 and 74 against Janus, audio + video + data: the report
-            // lists three, two frozen since the answer), and judged by it every read of a held
-            // "disconnected" looked older than the hold, so a loss of consent never showed.
+            // gathering for good (64–76 against Janus, audio + video + data: the report lists
+            // three, two frozen since the answer). Judged by it, every read of a "disconnected"
+            // looked older than it: 64–74 never showed the loss of consent behind a held one,
+            // and 76 never found ICE failed (memory.ts `learn`; test/peers).
             out.gathered = Math.max(out.gathered || 0, +r.timestamp);
             const pair = r.stat('selectedCandidatePairId');
             // DTLS is up where it negotiated a cipher (71, 74, 76: always beside the remote

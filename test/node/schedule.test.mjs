@@ -55,10 +55,13 @@ test('held "disconnected": at once, then every 500 ms, every 100 ms from 4.5 s t
   assert.ok(r.stopped && r.elapsed < PHASE_BOUND_MS + 500);
 });
 
-test('held "disconnected" that no read has judged yet: read again 50 ms on (a stale snapshot), then as before', () => {
+test('held "disconnected" that no read has judged yet: read again 50 ms on (a stale snapshot), four times at most, then as before', () => {
   assert.equal(nextRead({ need: 'held', reads: 1, elapsed: 10, valueConnected: true, unjudged: true }), 50);
   assert.equal(nextRead({ need: 'held', reads: 1, elapsed: 10, valueConnected: true, unjudged: false }), 500);
   assert.equal(nextRead({ need: 'held', reads: 0, elapsed: 0, valueConnected: true, unjudged: true }), 0);
+  // Bounded: a report that never judges it (an empty one) is read 500 ms apart after four tries.
+  assert.equal(nextRead({ need: 'held', reads: 3, elapsed: 160, valueConnected: true, unjudged: true }), 50);
+  assert.equal(nextRead({ need: 'held', reads: 4, elapsed: 210, valueConnected: true, unjudged: true }), 500);
 });
 
 test('"disconnected": every second, every 100 ms within 1 s of 10 s (Chromium fails ICE then), bounded', () => {
