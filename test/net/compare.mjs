@@ -24,7 +24,8 @@ export const show = (list) => list.map((x) => `${x.s}@${x.t}`).join(' ') || '(no
 
 /**
  * The shim against what it follows, per peer: native's changes (their order, and each shim event
- * within LAG_NATIVE_MS of native's), or where there is no native value the `expected` sequence,
+ * within LAG_NATIVE_MS of native's), or where there is no native value the `expected` sequence
+ * (or `expected(i)`, peer i's),
  * each event within LAG_ICE_MS of iceConnectionState's matching change where `iceLag` says so.
  * Native is read at each of its own events and every 5 ms: a state it leaves within a
  * millisecond can be missed (its event reads the next one). So a leading "connecting" of the
@@ -99,7 +100,8 @@ export function compare(report, native, expected, iceLag, from, { blip, lagMs = 
         check(lag <= lagMs && lag >= -lagMs, `${name}: "${x.s}" ${lag} ms after native's (bound ${lagMs} ms)`);
       });
     } else {
-      check(seq(shim).join() === expected.join(), `${name}: shim ${seq(shim).join('→')}, expected ${expected.join('→')}`);
+      const want = typeof expected === 'function' ? expected(i) : expected;
+      check(seq(shim).join() === want.join(), `${name}: shim ${seq(shim).join('→')}, expected ${want.join('→')}`);
       for (const [state, iceState] of iceLag) {
         const s = shim.find((x) => x.s === state);
         const c = ice.find((x) => x.s === iceState);

@@ -149,6 +149,19 @@
     sleep: sleep,
     /** The getStats() calls since connect(). */
     reads: function () { return reads; },
+    /**
+     * Each peer's DTLS states by the engine's own promise-form getStats() (transport entries),
+     * awaited before report() closes the pair (Chromium 71: no close() while one is in flight).
+     */
+    dtlsStates: function () {
+      return Promise.all(peers.map(function (p) {
+        return p.pc.getStats().then(function (report) {
+          var out = [];
+          report.forEach(function (e) { if (e.type === 'transport' && e.dtlsState) out.push(e.dtlsState); });
+          return out;
+        });
+      }));
+    },
     /** What each peer saw; the pair is closed after. */
     report: function () {
       var out = peers.map(function (p) {
