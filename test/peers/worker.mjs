@@ -15,8 +15,9 @@
 //   server kill  Janus is killed (SIGKILL) 1 s later: no alert, consent lost on the second one.
 // Both end "failed"; each sequence and each event's time follow native on the same live
 // connection, or, where the browser has no native value (64–72), the W3C rules for what it
-// exposes: iceConnectionState's "disconnected" and "failed" (LAG_ICE_MS), and after the hangup, where
-// ICE folds the alert into "disconnected" at once, "connected" held until consent is lost.
+// exposes: iceConnectionState's "disconnected" and "failed" (`bounds` below), and after the
+// hangup, where ICE folds the alert into "disconnected", "connected" held until consent is lost.
+// Janus lives in this namespace: if this worker is killed, run.mjs's namespace removal kills it.
 import { execFileSync } from 'node:child_process';
 import { serve } from '../../scripts/static-server.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
