@@ -10,10 +10,9 @@
 //
 // Prints `network <browser> (...)` with one line per test, and last
 // `network: N passed, M failed, K skipped`; writes results/network.json.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanUp, makeNamespace, missing, nsName, removeNamespace, removeStale } from './namespace.mjs';
+import { cleanUp, missing, nsName, printReport, removeStale, runInNamespace } from './namespace.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
@@ -27,45 +26,10 @@ const OLD = [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76].map((b) => `chr
 const ALL = ['firefox', 'chromium', ...OLD];
 const wanted = typeof args.only === 'string' ? args.only.split(',') : ALL;
 
-function runWorker(browser, i) {
-  const ns = nsName(i);
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const fail = (error) => resolve({ name: browser, version: '?', ms: Date.now() - t0, tests: [{ name: 'lab', status: 'failed', error }] });
-    try {
-      makeNamespace(ns);
-    } catch (e) {
-      removeNamespace(ns);
-      fail(`making namespace ${ns}: ${e.stderr || e.message}`);
-      return;
-    }
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, join(ROOT, 'test/net/worker.mjs'), `--browser=${browser}`], {
-      env: { ...process.env, LAB_NS: ns }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGTERM'), WORKER_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      removeNamespace(ns);
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (!line) return fail(`no result (exit ${code}${Date.now() - t0 >= WORKER_MS ? `, killed after ${WORKER_MS / 1000} s` : ''}): ${err.slice(-600)}`);
-      resolve({ ...JSON.parse(line.slice(7)), ms: Date.now() - t0 });
-    });
-  });
-}
-
-function print(r, total) {
-  const c = { passed: 0, failed: 0, skipped: 0 };
-  console.log(`\nnetwork ${r.name} (${(/(?:Chrome|Firefox)\/(\S+)/.exec(r.version) || [])[0] || r.version}${r.ms ? `, ${(r.ms / 1000).toFixed(1)} s` : ''})`);
-  for (const t of r.tests) {
-    c[t.status]++;
-    const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? '-' : '✗';
-    console.log(`  ${mark} ${t.name}${t.error ? `: ${t.error}` : ''}${t.note ? ` [${t.note}]` : ''}`);
-  }
-  for (const k of Object.keys(c)) total[k] += c[k];
+async function runWorker(browser, i) {
+  const r = await runInNamespace(nsName(i), join(ROOT, 'test/net/worker.mjs'), [`--browser=${browser}`], WORKER_MS);
+  if (r.error) return { name: browser, version: '?', ms: r.ms, tests: [{ name: 'lab', status: 'failed', error: r.error }] };
+  return { ...r.result, ms: r.ms };
 }
 
 const started = Date.now();
@@ -76,7 +40,7 @@ if (why) {
   for (const b of wanted) {
     const r = { name: b, version: '-', tests: [{ name: 'network faults', status: 'skipped', error: `skipped: ${why}` }] };
     reports.push(r);
-    print(r, total);
+    printReport('network', r, total);
   }
 } else {
   removeStale();
@@ -86,7 +50,7 @@ if (why) {
       const i = next++;
       const r = await runWorker(wanted[i], i);
       reports.push(r);
-      print(r, total);
+      printReport('network', r, total);
     }
   }));
 }

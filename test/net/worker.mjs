@@ -16,6 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { serve } from '../../scripts/static-server.mjs';
+import { requireOwnNamespace } from './inside.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
 import { knownEntry } from '../conformance/known.js';
@@ -25,19 +26,8 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 const which = String(args.browser || 'chromium');
 
-// Never touch the machine's own firewall: nft runs here only inside the namespace run.mjs made
-// for this worker (LAB_NS), which `ip netns identify` must name as this process's own.
-const inside = (() => {
-  try {
-    return execFileSync('ip', ['netns', 'identify', String(process.pid)]).toString().trim();
-  } catch (e) {
-    return '';
-  }
-})();
-if (!process.env.LAB_NS || inside !== process.env.LAB_NS) {
-  console.error(`test/net/worker.mjs runs only inside its lab network namespace (test/net/run.mjs makes it); here: "${inside}"`);
-  process.exit(2);
-}
+// Never touch the machine's own network: nft and servers run only in this worker's namespace.
+requireOwnNamespace('test/net/worker.mjs', 'test/net/run.mjs');
 
 function nft(...rules) {
   execFileSync('nft', ['-f', '-'], { input: rules.join('\n') + '\n' });

@@ -9,10 +9,9 @@
 //
 // Prints `peers <page>` with one line per test, and last `peers: N passed, M failed, K skipped`;
 // writes results/peers.json.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanUp, makeNamespace, missing, nsName, removeNamespace, removeStale } from '../net/namespace.mjs';
+import { cleanUp, missing, nsName, printReport, removeStale, runInNamespace } from '../net/namespace.mjs';
 import { janusMissing } from './janus.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -39,46 +38,11 @@ const WAVES = [
 const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
 const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);
 
-function runWorker(wave, i) {
-  const list = wave.pages;
-  const ns = nsName(100 + i); // apart from test/net's (0, 1, …) when both run at once
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const fail = (error) => resolve([{ name: list.join(','), version: '?', ms: Date.now() - t0, tests: [{ name: 'peers', status: 'failed', error }] }]);
-    try {
-      makeNamespace(ns);
-    } catch (e) {
-      removeNamespace(ns);
-      fail(`making namespace ${ns}: ${e.stderr || e.message}`);
-      return;
-    }
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, join(ROOT, 'test/peers/worker.mjs'), `--pages=${list.join(',')}`, `--lite=${wave.lite ? 1 : 0}`], {
-      env: { ...process.env, LAB_NS: ns }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGTERM'), WORKER_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      removeNamespace(ns);
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (!line) return fail(`no result (exit ${code}${Date.now() - t0 >= WORKER_MS ? `, killed after ${WORKER_MS / 1000} s` : ''}): ${err.slice(-600)}`);
-      resolve(JSON.parse(line.slice(7)).pages);
-    });
-  });
-}
-
-function print(r, total) {
-  const c = { passed: 0, failed: 0, skipped: 0 };
-  console.log(`\npeers ${r.name} (${(/(?:Chrome|Firefox)\/(\S+)/.exec(r.version) || [])[0] || r.version})`);
-  for (const t of r.tests) {
-    c[t.status]++;
-    const mark = t.status === 'passed' ? '✓' : t.status === 'skipped' ? '-' : '✗';
-    console.log(`  ${mark} ${t.name}${t.error ? `: ${t.error}` : ''}${t.note ? ` [${t.note}]` : ''}`);
-  }
-  for (const k of Object.keys(c)) total[k] += c[k];
+async function runWorker(wave, i) {
+  // Apart from test/net's namespaces (0, 1, …) when both run at once.
+  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`], WORKER_MS);
+  if (r.error) return [{ name: wave.pages.join(','), version: '?', ms: r.ms, tests: [{ name: 'peers', status: 'failed', error: r.error }] }];
+  return r.result.pages;
 }
 
 const started = Date.now();
@@ -89,14 +53,14 @@ if (why) {
   for (const b of waves.flatMap((w) => w.pages)) {
     const r = { name: b, version: '-', tests: [{ name: 'real peers', status: 'skipped', error: `skipped: ${why}` }] };
     reports.push(r);
-    print(r, total);
+    printReport('peers', r, total);
   }
 } else {
   removeStale();
   for (let i = 0; i < waves.length; i++) {
     for (const r of await runWorker(waves[i], i)) {
       reports.push(r);
-      print(r, total);
+      printReport('peers', r, total);
     }
   }
 }

@@ -18,8 +18,8 @@
 // exposes: iceConnectionState's "disconnected" and "failed" (`bounds` below), and after the
 // hangup, where ICE folds the alert into "disconnected", "connected" held until consent is lost.
 // Janus lives in this namespace: if this worker is killed, run.mjs's namespace removal kills it.
-import { execFileSync } from 'node:child_process';
 import { serve } from '../../scripts/static-server.mjs';
+import { requireOwnNamespace } from '../net/inside.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
 import { compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS } from '../net/compare.mjs';
@@ -47,17 +47,8 @@ const bounds = (rate) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const inside = (() => {
-  try {
-    return execFileSync('ip', ['netns', 'identify', String(process.pid)]).toString().trim();
-  } catch (e) {
-    return '';
-  }
-})();
-if (!process.env.LAB_NS || inside !== process.env.LAB_NS) {
-  console.error(`test/peers/worker.mjs runs only inside its lab network namespace (test/peers/run.mjs makes it); here: "${inside}"`);
-  process.exit(2);
-}
+// Never touch the machine's own network: nft and servers run only in this worker's namespace.
+requireOwnNamespace('test/peers/worker.mjs', 'test/peers/run.mjs');
 
 /** Opens the peer page; resolves with `{ name, evaluate(expr, ms), version, close() }`. */
 async function open(url, which, rate) {
