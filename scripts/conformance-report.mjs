@@ -181,12 +181,14 @@ if (existsSync(netFile)) {
 
 if (existsSync(peersFile)) {
   const peers = JSON.parse(readFileSync(peersFile, 'utf8'));
-  out.push('## Real peers: Janus, a slowed CPU');
+  out.push('## Real peers: Janus, TURN, another browser, a slowed CPU');
   out.push('');
   out.push('Each wave of pages in a network namespace of its own with its own Janus 1.1 (`test/peers`; every other wave');
   out.push('ICE-lite): per page a connection Janus hangs up, one that sees Janus killed (SIGKILL) 1 s later, and one');
-  out.push('with a wrong fingerprint in Janus\'s answer, each with audio, video and a data channel. "cpu/6": the page\'s');
-  out.push('main thread slowed 6× by DevTools (`Emulation.setCPUThrottlingRate`). Times are ms from the hangup. See');
+  out.push('with a wrong fingerprint in Janus\'s answer, each with audio, video and a data channel; two pairs through a');
+  out.push('coturn relay (UDP, TCP) killed with Janus; and data-channel connections to Chromium 156 and/or Firefox ESR in');
+  out.push('another process, one it closes and two (both DTLS roles) that die with it. "cpu/6": the page\'s main thread');
+  out.push('slowed 6× by DevTools (`Emulation.setCPUThrottlingRate`). Times are ms from the hangup. See');
   out.push('[peers.md](peers.md).');
   out.push('');
   out.push('| page | test | result | measured |');
@@ -206,9 +208,28 @@ if (existsSync(peersFile)) {
       const oracle = hang.times.native.failed !== null ? 'native' : 'ice';
       rows.push(`| ${r.name} | ${cell(hang.times, 'disconnected', oracle)} | ${cell(hang.times, 'failed', oracle)} | ${cell(kill.times, 'disconnected', oracle)} | ${cell(kill.times, 'failed', oracle)} |`);
     }
-    const doc = readFileSync(peersDoc, 'utf8');
-    const at = /<!-- peers-times -->[\s\S]*<!-- \/peers-times -->/;
-    if (at.test(doc)) writeFileSync(peersDoc, doc.replace(at, `<!-- peers-times -->\n${rows.join('\n')}\n<!-- /peers-times -->`));
+    // The TURN relay killed (UDP: consent lost; TCP: the relay's connection gone), from the kill.
+    const turn = ['| page | TURN over UDP killed: "disconnected" | "failed" | TURN over TCP killed: "disconnected" | "failed" |', '|---|---|---|---|---|'];
+    // The other browser closing its connection (from the close()), and its process killed.
+    const across = ['| page | other browser | it closes: "disconnected" | "failed" | it is killed: "disconnected" | "failed" |', '|---|---|---|---|---|---|'];
+    for (const r of peers.pages) {
+      const find = (re) => r.tests.find((t) => t.times && re.test(t.name));
+      const oracleOf = (t) => (t.times.native.failed !== null ? 'native' : 'ice');
+      const udp = find(/TURN relay \(UDP\) killed/);
+      const tcp = find(/TURN relay \(TCP\) killed/);
+      if (udp && tcp) turn.push(`| ${r.name} | ${cell(udp.times, 'disconnected', oracleOf(udp))} | ${cell(udp.times, 'failed', oracleOf(udp))} | ${cell(tcp.times, 'disconnected', oracleOf(tcp))} | ${cell(tcp.times, 'failed', oracleOf(tcp))} |`);
+      for (const other of ['Chromium 156', 'Firefox ESR']) {
+        const closes = find(new RegExp(`^${other} in the other process closes`));
+        const killed = find(new RegExp(`^${other}'s process killed`));
+        if (closes && killed) across.push(`| ${r.name} | ${other} | ${cell(closes.times, 'disconnected', oracleOf(closes))} | ${cell(closes.times, 'failed', oracleOf(closes))} | ${cell(killed.times, 'disconnected', oracleOf(killed))} | ${cell(killed.times, 'failed', oracleOf(killed))} |`);
+      }
+    }
+    let doc = readFileSync(peersDoc, 'utf8');
+    for (const [mark, table] of [['peers-times', rows], ['turn-times', turn], ['across-times', across]]) {
+      const at = new RegExp(`<!-- ${mark} -->[\\s\\S]*<!-- /${mark} -->`);
+      doc = doc.replace(at, `<!-- ${mark} -->\n${table.join('\n')}\n<!-- /${mark} -->`);
+    }
+    writeFileSync(peersDoc, doc);
   }
 }
 

@@ -32,6 +32,11 @@ export interface Sources {
    */
   dtlsInIce: boolean;
   /**
+   * The engine hides ICE's failure behind "disconnected" (Chromium ≥ 75: crbug 982793, stats.ts),
+   * which only getStats() tells apart.
+   */
+  hidesIceFailure: boolean;
+  /**
    * A remote candidate is known: the page handed one to `addIceCandidate()`, or the remote
    * description lists one. A peer-reflexive one shows only in the stats: a transport in use, so
    * DTLS "connecting" below.
@@ -91,8 +96,12 @@ export function derive(s: Sources): Derivation {
   // "disconnected", and leave it there until ICE fails (test/old "peer closes": 1 of 20 runs in a
   // full old-build repeat): a hold under way goes on through it, so the loss of consent still
   // shows as "disconnected". Chromium 76 does not fold: its "disconnected" is ICE's own (consent
-  // lost) and is not held (held, the first read still saw the pair writable, and the value
-  // trailed native by 0.5 s).
+  // lost) and is not held as "connected" by a writable pair (held so, the first read still saw the
+  // pair writable, and the value trailed native by 0.5 s). But Chromium ≥ 75 says "disconnected"
+  // where ICE has failed outright, all its pairs gone at once (a TURN relay over TCP killed:
+  // native "connected → failed", its ICE states "disconnected", test/peers): there a
+  // "disconnected" after "connected" is held only until the first read says whether ICE failed
+  // (a few ms; stats.ts `iceFromStats`), so the value skips it as native does.
   let heldAs: RTCIceConnectionState | null = null;
   if (ice === 'disconnected' || (ice === 'checking' && s.heldAs)) {
     if (stats.ice) {
@@ -100,7 +109,7 @@ export function derive(s: Sources): Derivation {
       heldAs = s.heldAs;
       ice = stats.ice === 'connected' && heldAs ? heldAs : stats.ice;
       iceFrom = stats.ice === 'connected' && heldAs ? HELD : ICE_STATS;
-    } else if (s.canStat && s.dtlsInIce && (s.previous === 'connected' || s.previous === 'connecting') && stats.consentPairs !== false) {
+    } else if (s.canStat && (s.dtlsInIce ? (s.previous === 'connected' || s.previous === 'connecting') && stats.consentPairs !== false : s.hidesIceFailure && s.previous === 'connected')) {
       ice = heldAs = s.heldAs || (s.previous === 'connected' ? 'connected' : 'checking');
       iceFrom = HELD;
     }

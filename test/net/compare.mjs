@@ -26,7 +26,7 @@ export const show = (list) => list.map((x) => `${x.s}@${x.t}`).join(' ') || '(no
  * The shim against what it follows, per peer: native's changes (their order, and each shim event
  * within LAG_NATIVE_MS of native's), or where there is no native value the `expected` sequence
  * (or `expected(i)`, peer i's),
- * each event within LAG_ICE_MS of iceConnectionState's matching change where `iceLag` says so.
+ * each event within LAG_ICE_MS (`iceLag`, or `iceLag(i)`: the pairs of states to time) of iceConnectionState's matching change where `iceLag` says so.
  * Native is read at each of its own events and every 5 ms: a state it leaves within a
  * millisecond can be missed (its event reads the next one). So a leading "connecting" of the
  * shim's that native's reads lack is allowed where native's first change came within SAMPLE_MS of
@@ -102,7 +102,7 @@ export function compare(report, native, expected, iceLag, from, { blip, lagMs = 
     } else {
       const want = typeof expected === 'function' ? expected(i) : expected;
       check(seq(shim).join() === want.join(), `${name}: shim ${seq(shim).join('→')}, expected ${want.join('→')}`);
-      for (const [state, iceState] of iceLag) {
+      for (const [state, iceState] of typeof iceLag === 'function' ? iceLag(i) : iceLag) {
         const s = shim.find((x) => x.s === state);
         const c = ice.find((x) => x.s === iceState);
         const lag = s && c ? s.t - c.t : NaN;

@@ -6,9 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { derive } from '../../dist/derive.js';
+import { learn, newMemory } from '../../dist/prober/memory.js';
+import { situation } from '../helpers/situation.mjs';
 
 /** Derives each step in turn: `[exposed iceConnectionState, what the stats said of ICE]`. */
-function replay(steps, { dtlsInIce = true, previous = 'connected' } = {}) {
+function replay(steps, { dtlsInIce = true, hidesIceFailure = false, previous = 'connected' } = {}) {
   let prev = previous;
   let heldAs = null;
   return steps.map(([exposed, statsIce]) => {
@@ -19,6 +21,7 @@ function replay(steps, { dtlsInIce = true, previous = 'connected' } = {}) {
       canStat: true,
       described: true,
       dtlsInIce,
+      hidesIceFailure,
       remoteKnown: true,
       previous: prev,
       heldAs,
@@ -52,4 +55,41 @@ test('a "checking" with no hold under way is "connecting", as the rules say', ()
 test('Chromium 76 does not fold DTLS in: its "disconnected" (consent lost) is not held, and its "checking" is ICE\'s own', () => {
   // Held, the value trailed native 76 by ~0.5 s: the first read still saw the pair writable.
   assert.deepEqual(replay([['disconnected'], ['checking']], { dtlsInIce: false }), ['disconnected/disconnected', 'connecting/dtls']);
+});
+
+// Chromium ≥ 75 hides ICE's failure behind "disconnected" (crbug 982793). A TURN relay over TCP
+// killed ends every pair at once: native goes connected → failed, its ICE states say
+// "disconnected" (76 and 156 in test/peers). The first read tells which.
+test('Chromium ≥ 75: a "disconnected" after "connected" waits for the first read, which says whether ICE failed', () => {
+  // ICE failed outright (the relay's TCP connection gone): "failed" with no "disconnected", as native.
+  assert.deepEqual(replay([['disconnected'], ['disconnected', 'failed']], { dtlsInIce: false, hidesIceFailure: true }),
+    ['connected/held', 'failed/none']);
+  // Consent lost (the peer went quiet): "disconnected", then the reads look for ICE's failure.
+  assert.deepEqual(replay([['disconnected'], ['disconnected', 'disconnected'], ['disconnected', 'failed']], { dtlsInIce: false, hidesIceFailure: true }),
+    ['connected/held', 'disconnected/disconnected', 'failed/none']);
+  // Only after "connected": a "disconnected" while connecting shows at once.
+  assert.deepEqual(replay([['disconnected']], { dtlsInIce: false, hidesIceFailure: true, previous: 'connecting' }), ['disconnected/disconnected']);
+});
+
+test('Firefox does not hide ICE\'s failure: its "disconnected" shows at once', () => {
+  assert.deepEqual(replay([['disconnected']], { dtlsInIce: false, hidesIceFailure: false }), ['disconnected/disconnected']);
+});
+
+test('Chromium ≥ 75: what a read says of such a hold (prober/memory.ts `learn`)', () => {
+  const since = Date.now();
+  // The legacy form's report of 76 (no iceState): one transport in use, its selected pair writable.
+  const report = (more) => ({ ice: [], dtls: ['connected'], transports: 1, selectedPairs: 1, writablePairs: 1, ids: ['t'], consentPairs: true, gathered: since + 1, ...more });
+  const hold = situation('held', true, 'held', { judgeIce: true, iceHidden: true, dtlsInIce: false });
+  const read = (phaseSince = since) => ({ viaCallback: true, confirmed: false, samePhase: true, phaseSince });
+  const m = newMemory();
+  learn(m, report({ gathered: since - 20 }), hold, read());
+  assert.equal(m.ice, undefined, 'a snapshot from before the hold says nothing of it');
+  learn(m, report(), hold, read());
+  assert.equal(m.ice, 'disconnected', 'a writable pair does not make it "connected": ICE does not fold DTLS in here');
+  const gone = newMemory();
+  learn(gone, report({ selectedPairs: 0, writablePairs: 0 }), hold, read());
+  assert.equal(gone.ice, 'failed', 'the transport lost its selected pair: ICE failed (76)');
+  const late = newMemory();
+  learn(late, report({ gathered: since - 250 }), hold, read(since - 200));
+  assert.equal(late.ice, 'disconnected', 'reads that cannot judge it for 150 ms: the "disconnected" shows');
 });

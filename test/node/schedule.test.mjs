@@ -64,14 +64,17 @@ test('held "disconnected" that no read has judged yet: read again 50 ms on (a st
   assert.equal(nextRead({ need: 'held', reads: 4, elapsed: 210, valueConnected: true, unjudged: true }), 500);
 });
 
-test('"disconnected": every second, every 100 ms within 1 s of 10 s (Chromium fails ICE then), bounded', () => {
+test('"disconnected": every second, every 100 ms within 1 s of 10 s (Chromium fails ICE then), 50 ms within 0.6 s of it, bounded', () => {
   const r = replay('disconnected', false);
   assert.deepEqual(r.delays.slice(0, 3), [1000, 1000, 1000]);
   const at = readsAt(r);
-  assert.deepEqual(at.slice(7, 11), [8000, 9000, 9100, 9200]);
-  assert.deepEqual(at.slice(27, 32), [10900, 11000, 11100, 12100, 13100]);
+  assert.deepEqual(at.slice(7, 13), [8000, 9000, 9100, 9200, 9300, 9400]);
+  const fast = [];
+  for (let t = 9400; t <= 10650; t += 50) fast.push(t);
+  assert.deepEqual(at.slice(12, 12 + fast.length), fast);
+  assert.deepEqual(at.slice(12 + fast.length, 12 + fast.length + 6), [10750, 10850, 10950, 11050, 12050, 13050]);
   assert.ok(r.stopped);
-  assert.equal(r.delays.length, 49);
+  assert.equal(r.delays.length, 12 + fast.length + 4 + 19);
 });
 
 test('a phase past its bound reads no more, whatever its count', () => {

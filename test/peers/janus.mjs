@@ -3,10 +3,10 @@
 // EchoTest plugin and the HTTP transport, and killed by pid whatever happens
 // (../shared/notes/real-peers.md). Its HTTP API is spoken here, from Node: the page hands over its
 // offer and gets Janus's answer, as an app's signalling would.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from './server.mjs';
 
 const LIB = '/usr/lib/x86_64-linux-gnu/janus';
 
@@ -56,27 +56,11 @@ events: { broadcast = false disable = "${disableAll('events')}" }
 admin: { admin_http = false }
 `);
   writeFileSync(join(dir, 'janus.plugin.echotest.jcfg'), 'general: { }\n');
-  const child = spawn('/usr/bin/janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (d) => { log = (log + d).slice(-4000); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  // SIGKILL on kill(): the server crashes, no DTLS alert, nothing more on the wire.
+  const server = startServer('/usr/bin/janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], dir);
+  const { child, log } = server;
   const base = `http://${ip}:${port}/janus`;
-  const janus = {
-    base,
-    child,
-    iceLite,
-    log: () => log,
-    /** SIGKILL: the server crashes, no DTLS alert, nothing more on the wire. */
-    kill() {
-      try { child.kill('SIGKILL'); } catch (e) { /* gone */ }
-      return new Promise((done) => {
-        const end = () => { rmSync(dir, { recursive: true, force: true }); done(); };
-        if (child.exitCode !== null || child.signalCode !== null) end();
-        else child.once('exit', end);
-      });
-    },
-  };
+  const janus = { base, child, iceLite, log, kill: server.kill };
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) break;
     const ok = await fetch(`${base}/info`).then((r) => r.ok, () => false);
@@ -84,7 +68,7 @@ admin: { admin_http = false }
     await sleep(100);
   }
   await janus.kill();
-  throw new Error(`Janus did not answer on ${base}: ${log.slice(-1500)}`);
+  throw new Error(`Janus did not answer on ${base}: ${log().slice(-1500)}`);
 }
 
 let tx = 0;

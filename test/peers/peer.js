@@ -67,7 +67,10 @@
     });
   }
 
-  /** Chromium 64–70 reject a bare a=extmap-allow-mixed (Janus adds it even where the offer lacked it). */
+  /**
+   * Chromium 64–70 reject a bare a=extmap-allow-mixed (Janus adds it even where the offer lacked
+   * it; a modern browser offers it): dropped unless `offer` has it.
+   */
   function fitAnswer(offer, sdp) {
     if (/a=extmap-allow-mixed/.test(offer)) return sdp;
     return sdp.replace(/a=extmap-allow-mixed\r\n/g, '');
@@ -89,6 +92,72 @@
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
       return pc.localDescription.sdp;
+    },
+    /**
+     * A connection `id` to another browser, with a data channel only: its offer once gathering is
+     * complete (test/peers/worker.mjs carries it across).
+     */
+    dataOffer: async function (id) {
+      var pc = new RTCPeerConnection();
+      conns[id] = track(pc);
+      pc.createDataChannel('across');
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      return pc.localDescription.sdp;
+    },
+    /**
+     * A connection `id` answering another browser's offer; its answer once gathering is complete.
+     * Chromium 64–70 reject a bare a=extmap-allow-mixed in a modern browser's offer too.
+     */
+    dataAnswer: async function (id, sdp) {
+      var pc = new RTCPeerConnection();
+      conns[id] = track(pc);
+      await pc.setRemoteDescription({ type: 'offer', sdp: build && build <= 70 ? fitAnswer('', sdp) : sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gathered(pc);
+      return pc.localDescription.sdp;
+    },
+    /** Closes this page's connections `ids` (the other side of a test's connection goes away). */
+    close: function (ids) {
+      ids.forEach(function (id) { if (conns[id]) conns[id].pc.close(); });
+    },
+    /**
+     * Two connections of this page, `id + '.o'` (offerer) and `id + '.a'`, both allowed only relay
+     * candidates (`iceTransportPolicy: 'relay'`) from one TURN server, with a data channel;
+     * candidates trickle across in the page. Resolves once both are "connected".
+     */
+    relayPair: async function (id, server, ms) {
+      var config = { iceServers: [server], iceTransportPolicy: 'relay' };
+      var a = new RTCPeerConnection(config);
+      var b = new RTCPeerConnection(config);
+      conns[id + '.o'] = track(a);
+      conns[id + '.a'] = track(b);
+      [[a, b], [b, a]].forEach(function (x) {
+        x[0].addEventListener('icecandidate', function (e) { if (e.candidate) x[1].addIceCandidate(e.candidate).catch(function () {}); });
+      });
+      a.createDataChannel('relay');
+      await a.setLocalDescription(await a.createOffer());
+      await b.setRemoteDescription(a.localDescription);
+      await b.setLocalDescription(await b.createAnswer());
+      await a.setRemoteDescription(b.localDescription);
+      await Promise.all([peers.wait(id + '.o', '^connected$', ms), peers.wait(id + '.a', '^connected$', ms)]);
+    },
+    /** The candidate types of connection `id`'s selected pair, from its promise-form getStats(). */
+    selectedPair: async function (id) {
+      var stats = await conns[id].pc.getStats();
+      var byId = {};
+      var chosen = null;
+      var pairId = null;
+      stats.forEach(function (s) {
+        byId[s.id] = s;
+        if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+        // Firefox marks the pair itself; old Chromium has no transport link in every build.
+        if (s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded'))) chosen = chosen || s;
+      });
+      var pair = (pairId && byId[pairId]) || chosen;
+      if (!pair) return null;
+      var type = function (cid) { var c = byId[cid]; return c ? c.candidateType : '?'; };
+      return type(pair.localCandidateId) + '-' + type(pair.remoteCandidateId);
     },
     /** Applies the peer's answer; with `broken`, one hex digit of its fingerprint flipped. */
     answer: async function (id, sdp, broken) {

@@ -34,14 +34,15 @@ const WAVES = [
   ['firefox', 'chromium', 'chromium-76', 'chromium-75', 'chromium-74'],
   ['chromium-73', 'chromium-72', 'chromium-71', 'chromium-70', 'chromium-69'],
   ['chromium-68', 'chromium-67', 'chromium-66', 'chromium-65', 'chromium-64'],
-].map((pages, i) => ({ pages, lite: i % 2 === 1 }));
+].map((pages, i) => ({ pages, lite: i % 2 === 1, remotes: i < 7 ? [i % 2 ? 'firefox' : 'chromium'] : ['chromium', 'firefox'] }));
 const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
 const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);
 
 async function runWorker(wave, i) {
   // Apart from test/net's namespaces (0, 1, …) when both run at once.
-  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`], WORKER_MS);
+  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`, `--remotes=${wave.remotes.join(',')}`], WORKER_MS);
   if (r.error) return [{ name: wave.pages.join(','), version: '?', ms: r.ms, tests: [{ name: 'peers', status: 'failed', error: r.error }] }];
+  console.log(`peers wave ${i + 1} (${wave.pages.join(', ')}; other: ${wave.remotes.join(', ') || 'none'}): set up in ${(r.result.setupMs / 1000).toFixed(1)} s, done in ${(r.result.ms / 1000).toFixed(1)} s`);
   return r.result.pages;
 }
 

@@ -22,14 +22,17 @@ import { serve } from '../../scripts/static-server.mjs';
 import { requireOwnNamespace } from '../net/inside.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
-import { compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS } from '../net/compare.mjs';
+import { after, compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS, seq } from '../net/compare.mjs';
 import { echoSession, startJanus } from './janus.mjs';
+import { startTurn, turnMissing } from './turn.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 /** The pages: `browser@rate`, e.g. chromium-71@6 (rate: how much DevTools slows the page's CPU). */
 const specs = String(args.pages || 'chromium-71@1').split(',');
 const lite = args.lite === '1' || args.lite === true;
+/** The browsers on the other end (`chromium`, `firefox`): one process each, at full speed. */
+const remotes = args.remotes ? String(args.remotes).split(',').filter(Boolean) : [];
 const LAB_IP = '192.0.2.50';
 /**
  * The bounds by the page's CPU speed: test/net's at full speed (against native, either way, and
@@ -46,6 +49,8 @@ const bounds = (rate) => {
   return { lagMs: k * LAG_NATIVE_MS, iceLagMs: k * LAG_NATIVE_MS, dtlsFailureMs: k * LAG_DTLS_FAILURE_MS };
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The TURN relay's transports each page connects a pair through (TLS: see test/peers/turn.mjs). */
+const TURN_TRANSPORTS = ['udp', 'tcp'];
 
 // Never touch the machine's own network: nft and servers run only in this worker's namespace.
 requireOwnNamespace('test/peers/worker.mjs', 'test/peers/run.mjs');
@@ -66,6 +71,8 @@ async function open(url, which, rate) {
       version: await browser.version(),
       evaluate: (expr, ms) => withTimeout(page.evaluate(expr), ms || 10000, expr),
       close: () => browser.close().catch(() => {}),
+      /** SIGKILL to the whole process group (puppeteer starts Firefox detached): no alert, no goodbye. */
+      kill: () => { try { process.kill(-browser.process().pid, 'SIGKILL'); } catch (e) { /* gone */ } },
     };
   }
   const exe = which === 'chromium' ? browserPaths().chromium : binary(Number(which.split('-')[1]));
@@ -84,7 +91,27 @@ async function open(url, which, rate) {
     version: await cdp.eval('navigator.userAgent'),
     evaluate: (expr, ms) => cdp.eval(expr, ms || 10000),
     close: async () => { cdp.close(); await browser.kill(); },
+    kill: () => { cdp.close(); return browser.kill(); },
   };
+}
+
+/**
+ * Connects `page`'s connection `id` to the other browser `other` (its connection named after both),
+ * a data channel only; `otherOffers`: the other side offers. The worker carries the descriptions,
+ * as an app's signalling would, each whole once gathering is complete.
+ */
+async function across(page, other, id, otherOffers) {
+  const mine = JSON.stringify(id);
+  const theirs = JSON.stringify(`${page.name} ${id}`);
+  if (otherOffers) {
+    const offer = await other.evaluate(`peers.dataOffer(${theirs})`, 20000);
+    const answer = await page.evaluate(`peers.dataAnswer(${mine}, ${JSON.stringify(offer)})`, 20000);
+    await other.evaluate(`peers.answer(${theirs}, ${JSON.stringify(answer)}, false)`, 20000);
+  } else {
+    const offer = await page.evaluate(`peers.dataOffer(${mine})`, 20000);
+    const answer = await other.evaluate(`peers.dataAnswer(${theirs}, ${JSON.stringify(offer)})`, 20000);
+    await page.evaluate(`peers.answer(${mine}, ${JSON.stringify(answer)}, false)`, 20000);
+  }
 }
 
 /** Connects page connection `id` to Janus; resolves with the session. */
@@ -97,14 +124,24 @@ async function connect(page, janus, id, opts = {}) {
 }
 
 async function main() {
+  const started = Date.now();
+  let setupMs = 0;
   const server = await serve(ROOT);
   const url = (sdp) => `http://127.0.0.1:${server.address().port}/test/peers/peer.html${sdp ? `?sdp=${sdp}` : ''}`;
   const janus = await startJanus({ ip: LAB_IP, port: 8088, iceLite: lite });
+  const noTurn = turnMissing();
+  const turn = noTurn ? null : await startTurn({ ip: LAB_IP }).catch(async (e) => { await janus.kill(); throw e; });
   const ice = lite ? 'Janus ICE-lite' : 'Janus full ICE';
+  const others = [];
   const pages = [];
   const out = [];
   const stamp = () => new Date().toISOString().slice(11, 23);
   try {
+    // The other browsers, each a process of its own at full speed, with the shim too (their side
+    // is not what is tested here).
+    for (const other of await Promise.all(remotes.map((which) => open(url(''), which, 1)))) {
+      others.push(Object.assign(other, { label: other.which === 'firefox' ? 'Firefox ESR' : 'Chromium 156' }));
+    }
     // One page at a time is opened and connected (a slowed page takes seconds to set up); the
     // faults then reach them all at once, as one server's crash reaches all its clients.
     const sessions = new Map();
@@ -156,47 +193,125 @@ async function main() {
           session.stopPolling();
         }
       });
+      // The relay's pairs and the other browsers' connections are set up side by side: most of
+      // it is waiting for round trips, and a slowed page takes seconds for each.
+      await Promise.all([
+        ...TURN_TRANSPORTS.map(async (transport) => {
+          const t = { name: `two connections through a TURN relay over ${transport.toUpperCase()} (coturn, iceTransportPolicy "relay"): relay–relay, the same sequence as native (or connecting → connected)`, status: 'passed' };
+          page.tests.push(t);
+          if (!turn) {
+            t.status = 'skipped';
+            t.error = `skipped: ${noTurn}`;
+            return;
+          }
+          try {
+            const id = `turn-${transport}`;
+            await page.evaluate(`peers.relayPair(${JSON.stringify(id)}, ${JSON.stringify(turn.server(transport))}, 20000)`, 25000);
+            const pairs = [await page.evaluate(`peers.selectedPair('${id}.o')`), await page.evaluate(`peers.selectedPair('${id}.a')`)];
+            if (!pairs.every((x) => /^relay-relay$/.test(x))) throw new Error(`selected pairs ${pairs.join(', ')}, not relay–relay`);
+            const list = [await page.evaluate(`peers.report('${id}.o')`), await page.evaluate(`peers.report('${id}.a')`)];
+            t.note = `selected ${pairs.join(', ')}; ` + compare(list, page.native, ['connecting', 'connected'], [], 'start', { ...bounds(rate), iceOnly });
+            page.turn = (page.turn || []).concat(id);
+          } catch (e) {
+            t.status = 'failed';
+            t.error = String(e.message || e);
+          }
+        }),
+        ...others.map(async (other) => {
+          // Two connections: one this page offers, which the other side will close, and one the
+          // other side offers (the DTLS roles swapped), which dies with its process.
+          const ids = ['close', 'kill'].map((k) => `${other.which}-${k}`);
+          const ok = await test(`connect to ${other.label} in another process (a data channel; this page offers once, answers once): the same sequence as native (or connecting → connected)`, async () => {
+            await Promise.all(ids.map((id) => across(page, other, id, id.endsWith('-kill'))));
+            const list = [];
+            for (const id of ids) {
+              await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^connected$', 20000)`, 25000);
+              list.push(await page.evaluate(`peers.report(${JSON.stringify(id)})`));
+            }
+            return compare(list, page.native, ['connecting', 'connected'], [], 'start', { ...bounds(rate), iceOnly });
+          });
+          if (ok) page.across = (page.across || []).concat([{ label: other.label, other, ids }]);
+        }),
+      ]);
       console.error(`${stamp()} ${page.name}: set up`);
     }
+    setupMs = Date.now() - started;
     const live = pages.filter((p) => !p.broken);
     const marked = Date.now();
     await Promise.all(live.map((p) => p.evaluate('peers.mark()')));
-    await Promise.all(live.map((p) => sessions.get(`${p.name} hangup`).hangup().catch((e) => { p.hangupError = e.message; })));
+    await Promise.all([
+      ...live.map((p) => sessions.get(`${p.name} hangup`).hangup().catch((e) => { p.hangupError = e.message; })),
+      ...others.map((o) => o.evaluate(`peers.close(${JSON.stringify(live.map((p) => `${p.name} ${o.which}-close`))})`)),
+    ]);
     await sleep(1000);
     for (const s of sessions.values()) s.stopPolling();
     // When the kill came, on the pages' clock (ms since the mark, within the few ms a mark takes).
     const killedAt = Date.now() - marked;
-    await janus.kill();
-    console.error(`${stamp()} Janus killed`);
+    await Promise.all([janus.kill(), turn && turn.kill(), ...others.map((o) => o.kill())]);
+    console.error(`${stamp()} Janus, coturn${others.length ? ' and the other browsers' : ''} killed`);
     await Promise.all(live.map(async (page) => {
       const firefox = page.which === 'firefox';
       const folds = page.build && page.build < 73;
-      for (const id of ['hangup', 'kill']) {
-        const t = { name: id === 'hangup' ? `${ice} ends the session (hangup): the same sequence as native (or "connected" held until consent is lost, then disconnected → failed)`
-          : `${ice} killed while connected: the same sequence as native (or disconnected → failed with ICE)`, status: 'passed' };
+      // The server's hangup and kill, and the other browser's close() and kill: each a peer's
+      // DTLS alert (then consent lost), or consent lost with no alert.
+      const cases = [
+        { kind: 'hangup', ids: ['hangup'], name: `${ice} ends the session (hangup): the same sequence as native (or "connected" held until consent is lost, then disconnected → failed)` },
+        { kind: 'kill', ids: ['kill'], name: `${ice} killed while connected: the same sequence as native (or disconnected → failed with ICE)` },
+        ...(page.across || []).flatMap(({ label, ids: [closing, killed] }) => [
+          { kind: 'hangup', ids: [closing], name: `${label} in the other process closes its connection (this page offered): the same sequence as native (or "connected" held until consent is lost, then disconnected → failed)` },
+          { kind: 'kill', ids: [killed], name: `${label}'s process killed (SIGKILL) while connected (it offered): the same sequence as native (or disconnected → failed with ICE)` },
+        ]),
+      ];
+      for (const { kind, ids, name } of cases) {
+        const t = { name, status: 'passed' };
         page.tests.push(t);
         try {
-          if (id === 'hangup' && page.hangupError) throw new Error(`hangup: ${page.hangupError}`);
-          await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
+          if (ids[0] === 'hangup' && page.hangupError) throw new Error(`hangup: ${page.hangupError}`);
+          for (const id of ids) await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
           await sleep(300);
-          const report = [await page.evaluate(`peers.report(${JSON.stringify(id)}, true)`)];
-          // Where ICE folds DTLS in (64–72), a hangup's alert turns it "disconnected" (at once, or
+          const report = [];
+          for (const id of ids) report.push(await page.evaluate(`peers.report(${JSON.stringify(id)}, true)`));
+          // Where ICE folds DTLS in (64–72), a peer's alert turns it "disconnected" (at once, or
           // up to 2.6 s on in 64–66 beside slowed pages) while ICE still has consent: the shim's
           // "disconnected" is the loss of consent seconds later, which ICE does not show. There it
           // must not come before ICE's, and its "failed" must follow ICE's.
-          const lag = !folds ? [] : id === 'hangup' ? [['failed', 'failed']] : [['disconnected', 'disconnected'], ['failed', 'failed']];
-          if (folds && id === 'hangup') {
-            const s = report[0].shim.find((x) => x.t >= 0 && x.s === 'disconnected');
-            const c = report[0].ice.find((x) => x.t >= 0 && x.s === 'disconnected');
-            if (s && c && s.t < c.t) throw new Error(`"disconnected" at ${s.t} ms, before ICE's at ${c.t} ms`);
+          const lag = !folds ? [] : kind === 'hangup' ? [['failed', 'failed']] : [['disconnected', 'disconnected'], ['failed', 'failed']];
+          if (folds && kind === 'hangup') {
+            for (const r of report) {
+              const s = r.shim.find((x) => x.t >= 0 && x.s === 'disconnected');
+              const c = r.ice.find((x) => x.t >= 0 && x.s === 'disconnected');
+              if (s && c && s.t < c.t) throw new Error(`"disconnected" at ${s.t} ms, before ICE's at ${c.t} ms`);
+            }
           }
-          // The times docs/peers.md reports: from the hangup, or from the kill.
-          const from = id === 'kill' ? killedAt : 0;
+          // The times docs/peers.md reports: from the hangup (or close()), or from the kill.
+          const from = kind === 'kill' ? killedAt : 0;
           const first = (list, state) => { const x = list.find((e) => e.t >= 0 && e.s === state); return x ? x.t - from : null; };
           t.times = {};
           for (const k of ['shim', 'native', 'ice']) t.times[k] = { disconnected: first(report[0][k], 'disconnected'), failed: first(report[0][k], 'failed') };
-          t.note = `${id === 'kill' ? `killed at ${killedAt} ms,` : 'hangup at 0 ms,'} ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
+          t.note = `${kind === 'kill' ? `killed at ${killedAt} ms,` : 'closed at 0 ms,'} ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
             compare(report, page.native, ['disconnected', 'failed'], lag, 'mark', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
+        } catch (e) {
+          t.status = 'failed';
+          t.error = String(e.message || e);
+        }
+      }
+      for (const id of page.turn || []) {
+        const t = { name: `the TURN relay (${id.split('-')[1].toUpperCase()}) killed while connected: both ends the same sequence as native (or disconnected → failed with ICE)`, status: 'passed' };
+        page.tests.push(t);
+        try {
+          await page.evaluate(`peers.wait('${id}.a', '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
+          await page.evaluate(`peers.wait('${id}.o', '^failed$', 5000)`, 10000).catch(() => {});
+          await sleep(300);
+          const report = [await page.evaluate(`peers.report('${id}.o', true)`), await page.evaluate(`peers.report('${id}.a', true)`)];
+          const first = (list, state) => { const x = list.find((e) => e.t >= 0 && e.s === state); return x ? x.t - killedAt : null; };
+          t.times = {};
+          for (const k of ['shim', 'native', 'ice']) t.times[k] = { disconnected: first(report[0][k], 'disconnected'), failed: first(report[0][k], 'failed') };
+          // Where there is no native value, the rules give ICE's own states here (no DTLS alert
+          // comes): over UDP consent is lost (disconnected → failed); over TCP the relay's
+          // connection closes and every pair fails at once (64–72: ICE "failed" straight away).
+          const byIce = (i) => seq(after(report[i].ice)).filter((s, k, l) => (s === 'disconnected' || s === 'failed') && l[k - 1] !== s);
+          t.note = `killed at ${killedAt} ms, ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
+            compare(report, page.native, byIce, (i) => byIce(i).map((s) => [s, s]), 'mark', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
         } catch (e) {
           t.status = 'failed';
           t.error = String(e.message || e);
@@ -206,11 +321,12 @@ async function main() {
     for (const p of pages) out.push({ name: `${p.name}, ${ice}`, version: p.version, tests: p.tests });
   } finally {
     await janus.kill();
-    for (const p of pages) await p.close().catch(() => {});
+    if (turn) await turn.kill();
+    for (const p of pages.concat(others)) await p.close().catch(() => {});
     for (const b of running) await b.kill();
     server.close();
   }
-  return { pages: out };
+  return { pages: out, setupMs, ms: Date.now() - started };
 }
 
 const kill = () => { for (const b of running) b.kill(); process.exit(1); };
