@@ -41,6 +41,8 @@ export interface StatsStates {
   selectedPairs: number;
   /** Selected candidate pairs that are still writable (ICE consent holds). */
   writablePairs: number;
+  /** Candidate pairs listed at all (checks under way count: an ICE restart's). */
+  pairs: number;
   /** The id of the transport behind each entry of `dtls`. */
   ids: string[];
   /**
@@ -73,7 +75,7 @@ interface Entry {
 }
 
 function empty(consentPairs: boolean): StatsStates {
-  return { ice: [], dtls: [], transports: 0, selectedPairs: 0, writablePairs: 0, ids: [], consentPairs };
+  return { ice: [], dtls: [], transports: 0, selectedPairs: 0, writablePairs: 0, pairs: 0, ids: [], consentPairs };
 }
 
 function countWritable(out: StatsStates, pairs: string[], writable: string[]): void {
@@ -90,6 +92,7 @@ export function readStatsStates(pc: RTCPeerConnection): Promise<StatsStates> {
     let consent = false;
     report.forEach((entry: Entry) => {
       if (entry.type === 'candidate-pair') {
+        out.pairs++;
         if (entry.writable === true) writable.push(entry.id);
         if (typeof entry.consentRequestsSent === 'number') consent = true;
       }
@@ -132,6 +135,7 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
         const pairOf: string[] = [];
         response.result().forEach((r) => {
           if (r.type === 'googCandidatePair') {
+            out.pairs++;
             if (r.stat('googWritable') === 'true') writable.push(r.id);
             if (r.stat('googReadable') === 'true') readable.push(r.id);
             // The selected pair's round trip (one pair per transport is active; with BUNDLE one).
@@ -175,11 +179,15 @@ export function readLegacyStates(pc: RTCPeerConnection): Promise<StatsStates> {
  * before; only then does a writable selected pair overrule it. `folds`: the engine folds DTLS into
  * iceConnectionState (Chromium < 75), whose own "failed" then comes in time: a transport entry
  * without a selected pair means "failed" only where it does not (76: the pair is dropped when
- * native fails), since 71's legacy report can list one without it for a moment.
+ * native fails), since 71's legacy report can list one without it for a moment. `early`: the
+ * "disconnected" has just begun (derive.ts holds it for this read): there, only where no pair is
+ * left at all (a TURN relay over TCP gone), since an ICE restart also drops the selected pair while
+ * its new checks run (76 said "disconnected" for 65–160 ms then: test/peers); native 76 fails ICE
+ * ~10 s into a "disconnected" with its pairs still listed.
  */
-export function iceFromStats(s: StatsStates, held: boolean, folds: boolean): RTCIceConnectionState {
+export function iceFromStats(s: StatsStates, held: boolean, folds: boolean, early?: boolean): RTCIceConnectionState {
   if (s.ice.includes('failed')) return 'failed';
   if (held) return s.consentPairs && s.selectedPairs && s.writablePairs === s.selectedPairs ? 'connected' : 'disconnected';
-  if (!folds && !s.ice.length && s.transports && !s.selectedPairs) return 'failed';
+  if (!folds && !s.ice.length && s.transports && !s.selectedPairs && !(early && s.pairs)) return 'failed';
   return 'disconnected';
 }

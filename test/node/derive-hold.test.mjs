@@ -78,18 +78,21 @@ test('Firefox does not hide ICE\'s failure: its "disconnected" shows at once', (
 test('Chromium ≥ 75: what a read says of such a hold (prober/memory.ts `learn`)', () => {
   const since = Date.now();
   // The legacy form's report of 76 (no iceState): one transport in use, its selected pair writable.
-  const report = (more) => ({ ice: [], dtls: ['connected'], transports: 1, selectedPairs: 1, writablePairs: 1, ids: ['t'], consentPairs: true, gathered: since + 1, ...more });
+  const report = (more) => ({ ice: [], dtls: ['connected'], transports: 1, selectedPairs: 1, writablePairs: 1, pairs: 1, ids: ['t'], consentPairs: true, gathered: since + 1, ...more });
   const hold = situation('held', true, 'held', { judgeIce: true, iceHidden: true, dtlsInIce: false });
   const read = (phaseSince = since) => ({ viaCallback: true, confirmed: false, samePhase: true, phaseSince });
   const m = newMemory();
-  learn(m, report({ gathered: since - 20 }), hold, read());
-  assert.equal(m.ice, undefined, 'a snapshot from before the hold says nothing of it');
   learn(m, report(), hold, read());
   assert.equal(m.ice, 'disconnected', 'a writable pair does not make it "connected": ICE does not fold DTLS in here');
   const gone = newMemory();
-  learn(gone, report({ selectedPairs: 0, writablePairs: 0 }), hold, read());
-  assert.equal(gone.ice, 'failed', 'the transport lost its selected pair: ICE failed (76)');
-  const late = newMemory();
-  learn(late, report({ gathered: since - 250 }), hold, read(since - 200));
-  assert.equal(late.ice, 'disconnected', 'reads that cannot judge it for 150 ms: the "disconnected" shows');
+  learn(gone, report({ selectedPairs: 0, writablePairs: 0, pairs: 0 }), hold, read());
+  assert.equal(gone.ice, 'failed', 'no selected pair and no pair left (a TURN relay over TCP gone): ICE failed (76)');
+  const restarting = newMemory();
+  learn(restarting, report({ selectedPairs: 0, writablePairs: 0, pairs: 2 }), hold, read());
+  assert.equal(restarting.ice, 'disconnected', 'no selected pair while new ones are checked (an ICE restart): not failed yet');
+  // A snapshot from before the hold cannot say whether ICE failed since; the hold does not wait for
+  // another (a "disconnected" can last 65 ms: 76, an ICE restart): it shows, and is read 50 ms on.
+  const stale = newMemory();
+  learn(stale, report({ gathered: since - 20, selectedPairs: 0, writablePairs: 0 }), hold, read());
+  assert.equal(stale.ice, 'disconnected', 'a stale snapshot: "disconnected", not its "failed"');
 });

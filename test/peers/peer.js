@@ -76,6 +76,22 @@
     return sdp.replace(/a=extmap-allow-mixed\r\n/g, '');
   }
 
+  /** The selected candidate pair's local and remote candidates, from the promise-form getStats(). */
+  async function selected(pc) {
+    var stats = await pc.getStats();
+    var byId = {};
+    var pair = null;
+    stats.forEach(function (s) { byId[s.id] = s; });
+    stats.forEach(function (s) {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = byId[s.selectedCandidatePairId];
+    });
+    // Firefox marks the pair itself; old Chromium has no transport link in every build.
+    stats.forEach(function (s) {
+      if (!pair && s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded'))) pair = s;
+    });
+    return pair && { local: byId[pair.localCandidateId], remote: byId[pair.remoteCandidateId] };
+  }
+
   window.peers = {
     build: build,
     native: !!nativeGet,
@@ -142,22 +158,23 @@
       await a.setRemoteDescription(b.localDescription);
       await Promise.all([peers.wait(id + '.o', '^connected$', ms), peers.wait(id + '.a', '^connected$', ms)]);
     },
-    /** The candidate types of connection `id`'s selected pair, from its promise-form getStats(). */
+    /** Connection `id`'s offer for an ICE restart (new credentials), once gathering is complete. */
+    restartOffer: async function (id) {
+      var pc = conns[id].pc;
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+      await gathered(pc);
+      return pc.localDescription.sdp;
+    },
+    /** The local port of connection `id`'s selected candidate pair. */
+    localPort: async function (id) {
+      var pair = await selected(conns[id].pc);
+      return pair && pair.local ? pair.local.port || pair.local.portNumber : 0;
+    },
+    /** The candidate types of connection `id`'s selected pair, "local-remote". */
     selectedPair: async function (id) {
-      var stats = await conns[id].pc.getStats();
-      var byId = {};
-      var chosen = null;
-      var pairId = null;
-      stats.forEach(function (s) {
-        byId[s.id] = s;
-        if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
-        // Firefox marks the pair itself; old Chromium has no transport link in every build.
-        if (s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded'))) chosen = chosen || s;
-      });
-      var pair = (pairId && byId[pairId]) || chosen;
+      var pair = await selected(conns[id].pc);
       if (!pair) return null;
-      var type = function (cid) { var c = byId[cid]; return c ? c.candidateType : '?'; };
-      return type(pair.localCandidateId) + '-' + type(pair.remoteCandidateId);
+      return (pair.local ? pair.local.candidateType : '?') + '-' + (pair.remote ? pair.remote.candidateType : '?');
     },
     /** Applies the peer's answer; with `broken`, one hex digit of its fingerprint flipped. */
     answer: async function (id, sdp, broken) {
@@ -170,14 +187,17 @@
       }
       await pc.setRemoteDescription({ type: 'answer', sdp: sdp });
     },
-    /** Until connection `id`'s shim value (and native's, where there is one) matches `re`. */
-    wait: function (id, re, ms) {
+    /**
+     * Until connection `id`'s shim value (and native's, where there is one) matches `re`; with
+     * `ice`, or until its iceConnectionState does (76's may stay "checking" while connected).
+     */
+    wait: function (id, re, ms, ice) {
       var pattern = new RegExp(re);
       var c = conns[id];
       var end = Date.now() + ms;
       return new Promise(function (resolve, reject) {
         (function poll() {
-          if (pattern.test(c.pc.connectionState) && (!nativeGet || pattern.test(nativeGet.call(c.pc)))) return resolve(now());
+          if ((ice && pattern.test(c.pc.iceConnectionState)) || (pattern.test(c.pc.connectionState) && (!nativeGet || pattern.test(nativeGet.call(c.pc))))) return resolve(now());
           if (Date.now() > end) {
             return reject(new Error('timed out after ' + ms + ' ms waiting for ' + re + ' (shim ' + c.pc.connectionState +
               ', ICE ' + c.pc.iceConnectionState + (nativeGet ? ', native ' + nativeGet.call(c.pc) : '') + ')'));

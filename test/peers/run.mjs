@@ -25,7 +25,10 @@ const WORKER_MS = 120000;
  * throttling keeps a core busy for as long as the slowed page lives (measured: an idle slowed page
  * with two connections ~100 % of a core, the same page at full speed ~20 %), so two slowed pages
  * fill this machine: a page at full speed beside them waited up to 1.4 s for its own ICE event.
- * Slowed pages run two to a wave, the others five. Every other wave runs Janus ICE-lite.
+ * Slowed pages run two to a wave, the others five. Every other wave runs Janus ICE-lite. The other
+ * browser is Chromium 156 in the first slowed wave and every other one after it, Firefox ESR in
+ * the rest, and both in the full-speed waves: every build meets both at full speed, one slowed.
+ * The outage and ICE restart run at full speed only (they add ~5 s to a wave).
  */
 const WAVES = [
   ['chromium@6', 'chromium-76@6'], ['chromium-75@6', 'chromium-74@6'], ['chromium-73@6', 'chromium-72@6'],
@@ -34,13 +37,13 @@ const WAVES = [
   ['firefox', 'chromium', 'chromium-76', 'chromium-75', 'chromium-74'],
   ['chromium-73', 'chromium-72', 'chromium-71', 'chromium-70', 'chromium-69'],
   ['chromium-68', 'chromium-67', 'chromium-66', 'chromium-65', 'chromium-64'],
-].map((pages, i) => ({ pages, lite: i % 2 === 1, remotes: i < 7 ? [i % 2 ? 'firefox' : 'chromium'] : ['chromium', 'firefox'] }));
+].map((pages, i) => ({ pages, lite: i % 2 === 1, remotes: i < 7 ? [i % 2 ? 'firefox' : 'chromium'] : ['chromium', 'firefox'], outage: i >= 7 }));
 const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
 const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);
 
 async function runWorker(wave, i) {
   // Apart from test/net's namespaces (0, 1, …) when both run at once.
-  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`, `--remotes=${wave.remotes.join(',')}`], WORKER_MS);
+  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`, `--remotes=${wave.remotes.join(',')}`, `--outage=${wave.outage ? 1 : 0}`], WORKER_MS);
   if (r.error) return [{ name: wave.pages.join(','), version: '?', ms: r.ms, tests: [{ name: 'peers', status: 'failed', error: r.error }] }];
   console.log(`peers wave ${i + 1} (${wave.pages.join(', ')}; other: ${wave.remotes.join(', ') || 'none'}): set up in ${(r.result.setupMs / 1000).toFixed(1)} s, done in ${(r.result.ms / 1000).toFixed(1)} s`);
   return r.result.pages;

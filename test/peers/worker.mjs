@@ -1,28 +1,38 @@
 // Real remote peers for real browsers, run by test/peers/run.mjs inside a lab network namespace of
-// its own (`ip netns exec`): the page server, a real Janus (test/peers/janus.mjs) and the browsers
-// all live there. Prints one line `RESULT {json}`: { pages: [{ name, version, tests }] }.
+// its own (`ip netns exec`): the page server, a real Janus (test/peers/janus.mjs), a real TURN
+// relay (coturn: test/peers/turn.mjs), the other browsers and the browsers under test all live
+// there. Prints one line `RESULT {json}`: { pages: [{ name, version, tests }], setupMs, ms }.
 //
 //   node test/peers/worker.mjs --pages=chromium-71@6,chromium-76,firefox [--lite=1]
+//                              [--remotes=chromium,firefox] [--outage=1]
 //
 // Every page (a browser at one CPU speed: 1 is this machine's, 6 is DevTools' "low-end mobile"
 // slowdown of the page's main thread, `Emulation.setCPUThrottlingRate`, a stand-in for a TV's SoC;
 // Firefox has no such control and runs at 1) opens connections to Janus's EchoTest (full ICE, or
 // ICE-lite with --lite=1), each with audio, video and a data channel, through one Janus process:
 //   connect      two reach "connected", the same sequence as native (or connecting → connected);
-//   fingerprint  a third gets Janus's answer with one hex digit of its fingerprint flipped:
+//   outage       (--outage=1) a third loses its path (nftables drops its UDP) until it says so,
+//                gets it back, and the app restarts ICE with Janus: "connected" again;
+//   fingerprint  one more gets Janus's answer with one hex digit of its fingerprint flipped:
 //                "failed", as native (or connecting → failed);
-//   hangup       Janus ends the first one's session (a DTLS alert), then
-//   server kill  Janus is killed (SIGKILL) 1 s later: no alert, consent lost on the second one.
-// Both end "failed"; each sequence and each event's time follow native on the same live
+//   TURN         two pairs in the page through coturn, relay candidates only, over UDP and TCP;
+//   other        (--remotes) two data-channel connections to each other browser, a process of
+//                its own at full speed: one the page offers, one the other browser offers;
+//   hangup       Janus ends the first one's session (a DTLS alert), and each other browser
+//                closes the connection the page offered; then
+//   kills        Janus, coturn and the other browsers are killed (SIGKILL) 1 s later: no alert,
+//                consent lost (over TCP, the relay's connection closed).
+// All end "failed"; each sequence and each event's time follow native on the same live
 // connection, or, where the browser has no native value (64–72), the W3C rules for what it
-// exposes: iceConnectionState's "disconnected" and "failed" (`bounds` below), and after the
-// hangup, where ICE folds the alert into "disconnected", "connected" held until consent is lost.
-// Janus lives in this namespace: if this worker is killed, run.mjs's namespace removal kills it.
+// exposes: iceConnectionState's "disconnected" and "failed" (`bounds` below), and after an alert,
+// where ICE folds it into "disconnected", "connected" held until consent is lost.
+// The servers live in this namespace: if this worker is killed, run.mjs's namespace removal kills them.
+import { execFileSync } from 'node:child_process';
 import { serve } from '../../scripts/static-server.mjs';
 import { requireOwnNamespace } from '../net/inside.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
-import { after, compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS, seq } from '../net/compare.mjs';
+import { after, compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS, seq, show } from '../net/compare.mjs';
 import { echoSession, startJanus } from './janus.mjs';
 import { startTurn, turnMissing } from './turn.mjs';
 
@@ -33,6 +43,8 @@ const specs = String(args.pages || 'chromium-71@1').split(',');
 const lite = args.lite === '1' || args.lite === true;
 /** The browsers on the other end (`chromium`, `firefox`): one process each, at full speed. */
 const remotes = args.remotes ? String(args.remotes).split(',').filter(Boolean) : [];
+/** One more connection per page to Janus, through an outage and the app's ICE restart (`outage` below). */
+const outages = args.outage === '1' || args.outage === true;
 const LAB_IP = '192.0.2.50';
 /**
  * The bounds by the page's CPU speed: test/net's at full speed (against native, either way, and
@@ -54,6 +66,30 @@ const TURN_TRANSPORTS = ['udp', 'tcp'];
 
 // Never touch the machine's own network: nft and servers run only in this worker's namespace.
 requireOwnNamespace('test/peers/worker.mjs', 'test/peers/run.mjs');
+
+function nft(...rules) {
+  execFileSync('nft', ['-f', '-'], { input: rules.join('\n') + '\n' });
+}
+let cuts = 0;
+/**
+ * Drops every UDP packet from or to local `port` (the page's end of one connection; Janus and the
+ * browsers share this namespace's address, so both directions leave through its output hook).
+ * Returns the undo. Each cut is a chain of its own, so that one page's outage ends alone.
+ */
+function cut(port) {
+  const chain = `cut${++cuts}`;
+  if (cuts === 1) nft('add table inet peers');
+  nft(`add chain inet peers ${chain} { type filter hook output priority 0; policy accept; }`,
+    `add rule inet peers ${chain} udp sport ${port} drop`, `add rule inet peers ${chain} udp dport ${port} drop`);
+  let undone = false;
+  return () => {
+    if (!undone) nft(`flush chain inet peers ${chain}`, `delete chain inet peers ${chain}`);
+    undone = true;
+  };
+}
+
+/** The connection states the W3C rules give for an engine's iceConnectionState where DTLS is folded in (64–72). */
+const STATE_OF_ICE = { new: 'new', checking: 'connecting', connected: 'connected', completed: 'connected', disconnected: 'disconnected', failed: 'failed' };
 
 /** Opens the peer page; resolves with `{ name, evaluate(expr, ms), version, close() }`. */
 async function open(url, which, rate) {
@@ -111,6 +147,41 @@ async function across(page, other, id, otherOffers) {
     const offer = await page.evaluate(`peers.dataOffer(${mine})`, 20000);
     const answer = await other.evaluate(`peers.dataAnswer(${theirs}, ${JSON.stringify(offer)})`, 20000);
     await page.evaluate(`peers.answer(${mine}, ${JSON.stringify(answer)}, false)`, 20000);
+  }
+}
+
+/**
+ * The rest of a page's outage: once its connection to Janus says so (Chromium ~5 s after the cut,
+ * Firefox 2–10 s), the path comes back; the connection comes back too where the browser can (not
+ * Firefox: failed, test/net), then the app restarts ICE with Janus (an offer with new credentials,
+ * `"restart": true`) until ICE is connected again. Compared from the start with native (Chromium:
+ * "connected" again; Firefox ESR: still "failed"), or where there is none with the rules applied
+ * to iceConnectionState's own sequence ("connected" again).
+ */
+async function outage(page, session) {
+  const { t } = page.outage;
+  try {
+    await page.evaluate(`peers.wait('restart', '^(disconnected|failed)$', 20000)`, 25000);
+    t.note = `lost for ${((Date.now() - page.outage.at) / 1000).toFixed(1)} s; `;
+    page.outage.restore();
+    const failed = await page.evaluate(`peers.report('restart').value === 'failed'`);
+    if (!failed) await page.evaluate(`peers.wait('restart', '^connected$', 10000)`, 15000);
+    const offer = await page.evaluate(`peers.restartOffer('restart')`, 20000);
+    const answer = await session.offer(offer, { restart: true });
+    await page.evaluate(`peers.answer('restart', ${JSON.stringify(answer)}, false)`, 20000);
+    // ICE connects again; then any late event: one the shim adds, or one of native's it misses.
+    await page.evaluate(`peers.wait('restart', '^(connected|completed)$', 20000, true)`, 25000);
+    await sleep(1000);
+    const report = [await page.evaluate(`peers.report('restart')`)];
+    // Firefox ESR stays "failed" after the restart, ICE "connected" (as seen here): the shim with it.
+    if (report[0].value !== 'connected') t.note += `ends "${report[0].value}" as native does, ICE "${report[0].ice.slice(-1)[0].s}"; `;
+    const byIce = () => seq(report[0].ice).map((s) => STATE_OF_ICE[s]).filter((s, k, l) => s && s !== l[k - 1]);
+    t.note += compare(report, page.native, byIce, [['disconnected', 'disconnected']], 'start', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
+  } catch (e) {
+    t.status = 'failed';
+    t.error = String(e.message || e);
+  } finally {
+    page.outage.restore();
   }
 }
 
@@ -182,6 +253,21 @@ async function main() {
         return compare(list, page.native, ['connecting', 'connected'], [], 'start', { ...bounds(rate), iceOnly });
       });
       if (!up) page.broken = true;
+      if (outages && !page.broken) {
+        // Cut first, so that the rest of the set-up (of this page and the next) runs during it.
+        const t = { name: `the path to ${ice} lost (its UDP dropped) until the connection says so, then back, then the app's ICE restart with Janus: "connected" again, the same sequence as native (or as the rules give for ICE)`, status: 'passed' };
+        page.tests.push(t);
+        try {
+          sessions.set(`${page.name} restart`, await connect(page, janus, 'restart'));
+          await page.evaluate(`peers.wait('restart', '^connected$', 20000)`, 25000);
+          const port = await page.evaluate(`peers.localPort('restart')`);
+          if (!port) throw new Error('no selected candidate pair in getStats()');
+          page.outage = { t, restore: cut(port), at: Date.now() };
+        } catch (e) {
+          t.status = 'failed';
+          t.error = String(e.message || e);
+        }
+      }
       await test(`a wrong DTLS fingerprint in ${ice}'s answer: "failed", the same sequence as native (or connecting → failed)`, async () => {
         const session = await connect(page, janus, 'fingerprint', { broken: true });
         try {
@@ -236,6 +322,7 @@ async function main() {
       console.error(`${stamp()} ${page.name}: set up`);
     }
     setupMs = Date.now() - started;
+    await Promise.all(pages.filter((p) => p.outage).map((p) => outage(p, sessions.get(`${p.name} restart`))));
     const live = pages.filter((p) => !p.broken);
     const marked = Date.now();
     await Promise.all(live.map((p) => p.evaluate('peers.mark()')));
@@ -296,7 +383,7 @@ async function main() {
         }
       }
       for (const id of page.turn || []) {
-        const t = { name: `the TURN relay (${id.split('-')[1].toUpperCase()}) killed while connected: both ends the same sequence as native (or disconnected → failed with ICE)`, status: 'passed' };
+        const t = { name: `the TURN relay (${id.split('-')[1].toUpperCase()}) killed while connected: both ends the same sequence as native (or as ICE; 76 over TCP: "failed" ~1 s late, known)`, status: 'passed' };
         page.tests.push(t);
         try {
           await page.evaluate(`peers.wait('${id}.a', '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
@@ -310,8 +397,24 @@ async function main() {
           // comes): over UDP consent is lost (disconnected → failed); over TCP the relay's
           // connection closes and every pair fails at once (64–72: ICE "failed" straight away).
           const byIce = (i) => seq(after(report[i].ice)).filter((s, k, l) => (s === 'disconnected' || s === 'failed') && l[k - 1] !== s);
-          t.note = `killed at ${killedAt} ms, ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
-            compare(report, page.native, byIce, (i) => byIce(i).map((s) => [s, s]), 'mark', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
+          t.note = `killed at ${killedAt} ms, ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; `;
+          if (page.build === 76 && id === 'turn-tcp') {
+            // Known (docs/known-differences.md, "ICE that fails outright"): 76's stats cannot tell
+            // this from an ICE restart at once; its "failed" comes at the next read, ~1 s on.
+            const { lagMs } = bounds(page.rate);
+            report.forEach((r, i) => {
+              const s = after(r.shim);
+              const n = after(r.native);
+              const late = s[1] && n[0] ? s[1].t - n[0].t : NaN;
+              if (seq(n).join() !== 'failed' || seq(s).join() !== 'disconnected,failed' || !(s[0].t - n[0].t <= lagMs) || !(late >= 0 && late <= 1000 + lagMs)) {
+                throw new Error(`pc${i + 1}: shim ${show(s)}, native ${show(n)} (76, known: "disconnected" at native's "failed", "failed" within ${1000 + lagMs} ms)`);
+              }
+              t.note += `pc${i + 1} shim ${show(s)}, native ${show(n)}; `;
+            });
+            t.note += '76: the known difference, "failed" at the next read';
+          } else {
+            t.note += compare(report, page.native, byIce, (i) => byIce(i).map((s) => [s, s]), 'mark', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
+          }
         } catch (e) {
           t.status = 'failed';
           t.error = String(e.message || e);
