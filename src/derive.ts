@@ -32,7 +32,7 @@ export interface Sources {
    */
   dtlsInIce: boolean;
   /**
-   * The engine hides ICE's failure behind "disconnected" (Chromium ≥ 75: crbug 982793, stats.ts),
+   * The engine hides ICE's failure behind "disconnected" (Chromium ≥ 76: crbug 982793, stats.ts),
    * which only getStats() tells apart.
    */
   hidesIceFailure: boolean;
@@ -97,7 +97,7 @@ export function derive(s: Sources): Derivation {
   // full old-build repeat): a hold under way goes on through it, so the loss of consent still
   // shows as "disconnected". Chromium 76 does not fold: its "disconnected" is ICE's own (consent
   // lost) and is not held as "connected" by a writable pair (held so, the first read still saw the
-  // pair writable, and the value trailed native by 0.5 s). But Chromium ≥ 75 says "disconnected"
+  // pair writable, and the value trailed native by 0.5 s). But Chromium ≥ 76 says "disconnected"
   // where ICE has failed outright, all its pairs gone at once (a TURN relay over TCP killed:
   // native "connected → failed", its ICE states "disconnected", test/peers): there a
   // "disconnected" after "connected" is held only until the first read says whether ICE failed

@@ -4,7 +4,7 @@
  * (record.ts) and for explain() alike, so the two read the same things the same way.
  */
 import type { Sources } from './derive.js';
-import { chromium, foldsDtlsIntoIce, remoteCandidates, type TransportSet } from './transports.js';
+import { foldsDtlsIntoIce, hidesIceFailure, remoteCandidates, type TransportSet } from './transports.js';
 
 /**
  * The sources of `pc` now: its transports `set` (transports.ts), and what its record knows beyond
@@ -34,7 +34,7 @@ export function gatherSources(
     // seen: in Firefox each read of a description builds a new object (~40 µs in ESR 153).
     described: !set.dtls.length && (!!described || (!!pc.localDescription && !!pc.remoteDescription)),
     dtlsInIce,
-    hidesIceFailure: !dtlsInIce && chromium(),
+    hidesIceFailure: hidesIceFailure(),
     // Whether ICE knows a remote candidate (derive.ts): only asked where DTLS is folded in.
     remoteKnown: !dtlsInIce || candidateTaken || remoteCandidates(pc),
     previous,

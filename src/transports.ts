@@ -20,7 +20,21 @@ import { G } from './global.js';
  * user agent that names none is taken for an older engine.
  */
 export function foldsDtlsIntoIce(): boolean {
-  return chromium() && typeof G.RTCIceTransport !== 'function' && !(+(/Chrome\/(\d+)/.exec(G.navigator.userAgent) || [])[1] > 74);
+  return chromium() && typeof G.RTCIceTransport !== 'function' && !(chromeVersion() > 74);
+}
+
+/**
+ * Chromium from 76 never says "failed" in any ICE state (crbug 982793): its ICE states stay
+ * "disconnected" when ICE fails, even outright (every pair gone at once: a TURN relay over TCP
+ * killed), where 64–75 say "failed" (test/peers).
+ */
+export function hidesIceFailure(): boolean {
+  return chromium() && chromeVersion() > 75;
+}
+
+/** The Chrome version the user agent names (NaN where none). */
+function chromeVersion(): number {
+  return +(/Chrome\/(\d+)/.exec(G.navigator.userAgent) || [])[1];
 }
 
 /** Chromium: it has `webkitRTCPeerConnection`, which Firefox never had. */

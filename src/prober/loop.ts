@@ -30,16 +30,12 @@ import { confirmAt, learn, newMemory, note, type Situation, type StatsMemory } f
 const CONFIRM_MS = 100;
 const CONFIRM_RTTS = 4;
 /**
- * Until its {@link STALL_CONFIRMS}th confirm, a stall (a handshake under way) is read at least this
- * often (ms): the value then follows DTLS up within it, where the backed-off reads of the `dtls`
- * phase (8 … 1,000 ms apart) trailed native by 206 ms (Chromium 76, a 200 ms round trip: test/net
- * "slow path"), and, when reads 100 ms apart stopped at the first confirm, by 178 ms (75, a
- * handshake of 171 ms on a busy machine: test/peers). Chromium's legacy snapshot lasts ~50 ms
- * (stats.ts), so no faster. Bounded: the confirms double (100 ms, 200, 400: ~0.7 s), then the
- * backed-off reads alone.
+ * Until its first confirm, a stall (a handshake under way) is read at least this often (ms): the
+ * value then follows DTLS up within it over a slow path, where the backed-off reads of the `dtls`
+ * phase (8 … 1,000 ms apart) trailed native by 206 ms (Chromium 76, a 200 ms round trip:
+ * test/net "slow path"). Bounded: the confirm comes within {@link CONFIRM_RTTS} round trips.
  */
-const STALL_READ_MS = 50;
-const STALL_CONFIRMS = 3;
+const STALL_READ_MS = 100;
 
 /** Whether the legacy callback form works here: unknown until first tried. */
 let callbackForm: boolean | null = null;
@@ -126,6 +122,7 @@ function confirmDue(r: Reader): number {
 function arm(r: Reader): void {
   r.elapsed = Date.now() - r.phaseSince;
   r.unjudged = r.learnt.ice === undefined;
+  r.ownIce = !r.situation!.dtlsInIce;
   const delay = nextRead(r);
   if (delay < 0) return cancel(r);
   if (r.timer) return;
@@ -133,7 +130,7 @@ function arm(r: Reader): void {
   // when it never settles (a wrapping library's getStats() that hangs).
   let wait = r.inFlight ? Math.max(delay, r.inFlight + READ_TIMEOUT_MS - Date.now()) : delay;
   // A stall is confirmed as soon as it is old enough, not at the next backed-off read.
-  if (r.learnt.stallSince && !r.inFlight) wait = Math.min(wait, Math.max(0, confirmDue(r) - Date.now()), r.learnt.confirms >= STALL_CONFIRMS ? wait : STALL_READ_MS);
+  if (r.learnt.stallSince && !r.inFlight) wait = Math.min(wait, Math.max(0, confirmDue(r) - Date.now()), r.learnt.confirms ? wait : STALL_READ_MS);
   r.timer = setTimeout(() => {
     r.timer = 0;
     read(r);

@@ -12,6 +12,12 @@
   var t0 = performance.now();
   var conns = {};
   var media = null;
+  /**
+   * The native samplers of every connection, run by one 5 ms timer for the page: a timer each
+   * (a dozen connections a page) loaded a slowed page enough to delay the shim's own reads.
+   */
+  var samplers = [];
+  setInterval(function () { samplers.forEach(function (note) { note(); }); }, 5);
 
   function now() { return Math.round(performance.now() - t0); }
 
@@ -51,7 +57,7 @@
         if (n !== last) { last = n; r.native.push({ s: n, t: now() }); }
       };
       window.__lab.addRaw.call(pc, 'connectionstatechange', note, true);
-      r.timer = setInterval(note, 5);
+      samplers.push(note);
       r.note = note;
     }
     return r;
@@ -95,14 +101,17 @@
   window.peers = {
     build: build,
     native: !!nativeGet,
-    /** A new connection `id`, its offer once gathering is complete (Janus takes it whole). */
-    offer: async function (id) {
+    /**
+     * A new connection `id`, its offer once gathering is complete (Janus takes it whole); with
+     * `dataOnly`, no media.
+     */
+    offer: async function (id, dataOnly) {
       var config = {};
       if (params.get('sdp')) config.sdpSemantics = params.get('sdp');
       var pc = new RTCPeerConnection(config);
       conns[id] = track(pc);
-      var stream = fakeMedia();
-      if (pc.addTrack) stream.getTracks().forEach(function (t) { pc.addTrack(t, stream); });
+      var stream = dataOnly ? null : fakeMedia();
+      if (!stream) { /* a data channel only */ } else if (pc.addTrack) stream.getTracks().forEach(function (t) { pc.addTrack(t, stream); });
       else pc.addStream(stream);
       pc.createDataChannel('echo');
       await pc.setLocalDescription(await pc.createOffer());
@@ -221,7 +230,8 @@
       var p = conns[id];
       // A change the 5 ms sampler has not recorded yet (a slowed page runs it late).
       if (p.note) p.note();
-      if (close) clearInterval(p.timer);
+      var k = samplers.indexOf(p.note);
+      if (close && k >= 0) samplers.splice(k, 1);
       var out = { shim: p.shim, native: p.native, ice: p.ice, trusted: p.trusted, value: p.pc.connectionState, nativeValue: nativeGet ? nativeGet.call(p.pc) : null };
       if (close) p.pc.close();
       return out;

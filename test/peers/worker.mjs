@@ -161,9 +161,8 @@ async function across(page, other, id, otherOffers) {
 async function outage(page, session) {
   const { t } = page.outage;
   try {
-    await page.evaluate(`peers.wait('restart', '^(disconnected|failed)$', 20000)`, 25000);
-    t.note = `lost for ${((Date.now() - page.outage.at) / 1000).toFixed(1)} s; `;
-    page.outage.restore();
+    await page.outage.seen;
+    t.note = `lost for ${(page.outage.lostMs / 1000).toFixed(1)} s; `;
     const failed = await page.evaluate(`peers.report('restart').value === 'failed'`);
     if (!failed) await page.evaluate(`peers.wait('restart', '^connected$', 10000)`, 15000);
     const offer = await page.evaluate(`peers.restartOffer('restart')`, 20000);
@@ -175,7 +174,14 @@ async function outage(page, session) {
     const report = [await page.evaluate(`peers.report('restart')`)];
     // Firefox ESR stays "failed" after the restart, ICE "connected" (as seen here): the shim with it.
     if (report[0].value !== 'connected') t.note += `ends "${report[0].value}" as native does, ICE "${report[0].ice.slice(-1)[0].s}"; `;
-    const byIce = () => seq(report[0].ice).map((s) => STATE_OF_ICE[s]).filter((s, k, l) => s && s !== l[k - 1]);
+    // Where ICE folds DTLS in (64–72, no native value), a "disconnected" is held while the selected
+    // pair stays writable (derive.ts). Once the path is back ICE can say "disconnected" for a moment
+    // with the pair still writable (66: 26 ms, 65: 202 ms, during the restart), which the shim holds:
+    // such a one, over within 1 s, is left out of what the rules give (the note names it).
+    const ice = report[0].ice;
+    const blips = page.native ? [] : ice.filter((x, k) => x.s === 'disconnected' && ice[k + 1] && /connected|completed/.test(ice[k + 1].s) && ice[k + 1].t - x.t <= 1000 && ice.slice(0, k).some((y) => y.s === 'disconnected'));
+    if (blips.length) t.note += `ICE's brief "disconnected" at ${blips.map((x) => x.t).join(', ')} ms held; `;
+    const byIce = () => seq(ice.filter((x) => !blips.includes(x))).map((s) => STATE_OF_ICE[s]).filter((s, k, l) => s && s !== l[k - 1]);
     t.note += compare(report, page.native, byIce, [['disconnected', 'disconnected']], 'start', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
   } catch (e) {
     t.status = 'failed';
@@ -188,7 +194,7 @@ async function outage(page, session) {
 /** Connects page connection `id` to Janus; resolves with the session. */
 async function connect(page, janus, id, opts = {}) {
   const session = await echoSession(janus);
-  const offer = await page.evaluate(`peers.offer(${JSON.stringify(id)})`, 20000);
+  const offer = await page.evaluate(`peers.offer(${JSON.stringify(id)}, ${!!opts.dataOnly})`, 20000);
   const answer = await session.offer(offer);
   await page.evaluate(`peers.answer(${JSON.stringify(id)}, ${JSON.stringify(answer)}, ${!!opts.broken})`, 20000);
   return session;
@@ -258,11 +264,19 @@ async function main() {
         const t = { name: `the path to ${ice} lost (its UDP dropped) until the connection says so, then back, then the app's ICE restart with Janus: "connected" again, the same sequence as native (or as the rules give for ICE)`, status: 'passed' };
         page.tests.push(t);
         try {
-          sessions.set(`${page.name} restart`, await connect(page, janus, 'restart'));
+          // A data channel only: fifteen more audio and video streams echoed would load the wave.
+          sessions.set(`${page.name} restart`, await connect(page, janus, 'restart', { dataOnly: true }));
           await page.evaluate(`peers.wait('restart', '^connected$', 20000)`, 25000);
           const port = await page.evaluate(`peers.localPort('restart')`);
           if (!port) throw new Error('no selected candidate pair in getStats()');
           page.outage = { t, restore: cut(port), at: Date.now() };
+          // The path comes back as soon as the connection says it is lost (Chromium ~5 s on,
+          // Firefox 2–10 s), whatever else is being set up meanwhile.
+          const o = page.outage;
+          o.seen = page.evaluate(`peers.wait('restart', '^(disconnected|failed)$', 20000)`, 25000).then(() => {
+            o.lostMs = Date.now() - o.at;
+            o.restore();
+          });
         } catch (e) {
           t.status = 'failed';
           t.error = String(e.message || e);
