@@ -95,8 +95,10 @@ export function refresh(pc: RTCPeerConnection, rec: ConnectionRecord): void {
   plan(rec.reader, {
     need: d.need,
     valueConnected: d.value === 'connected',
-    // A new phase (schedule.ts) whenever the need, the value or what the browser exposes changes.
-    phaseKey: d.need + d.value + d.exposed + set.dtls.length,
+    // A new phase (schedule.ts) whenever the need, the value or what the browser exposes changes;
+    // but a "disconnected" that 76 on held for one read goes on in the same phase once it shows,
+    // so that its reads stay timed from ICE's event (ICE fails 10 s after it: schedule.ts).
+    phaseKey: (d.exposed === 'disconnected' && s.hidesIceFailure ? '' : d.need + d.value) + d.exposed + set.dtls.length,
     judgeIce: d.exposed === 'disconnected' || !!d.heldAs,
     iceHidden: !set.ice.length,
     dtlsInIce: s.dtlsInIce,

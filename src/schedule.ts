@@ -97,7 +97,12 @@ export const PHASE_BOUND_MS = 30000;
 export function nextRead(p: Phase): number {
   if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
   if (p.need === 'held') return !p.reads ? (p.ownIce ? STALE_MS : 0) : p.unjudged && p.reads < STALE_READS ? STALE_MS : p.elapsed >= CONSENT_LOST_MS - 1000 && p.elapsed <= CONSENT_LATE_MS ? NEAR_MS : HELD_MS;
-  if (p.need === 'disconnected') return near(p.elapsed, ICE_FAILS_MS, DISCONNECTED_MS);
+  if (p.need === 'disconnected') {
+    // On the phase's own grid (1 s, 100 ms near ICE's failure), whatever the reads before took:
+    // after 76's held read (50 ms in) reads 1 s apart fell 50 ms after the moment ICE fails.
+    const step = near(p.elapsed, ICE_FAILS_MS, DISCONNECTED_MS);
+    return step - (p.elapsed % step);
+  }
   if (p.valueConnected && p.reads >= SETTLE_READS) return -1;
   if (!p.reads) return 0;
   // 8 << 7 = 1024: clamp the shift so the interval cannot overflow, then cap it.

@@ -71,9 +71,12 @@ test('"disconnected": every second, every 100 ms within 1 s of 10 s (Chromium fa
   assert.deepEqual(r.delays.slice(0, 3), [1000, 1000, 1000]);
   const at = readsAt(r);
   assert.deepEqual(at.slice(7, 11), [8000, 9000, 9100, 9200]);
-  assert.deepEqual(at.slice(27, 32), [10900, 11000, 11100, 12100, 13100]);
+  assert.deepEqual(at.slice(27, 32), [10900, 11000, 11100, 12000, 13000], "on the phase's 1 s grid again");
   assert.ok(r.stopped);
   assert.equal(r.delays.length, 49);
+  // Reads that took time (or a first one 50 ms in, 76's hold) do not shift the grid.
+  assert.equal(nextRead(phase('disconnected', 1, 55)), 945);
+  assert.equal(nextRead(phase('disconnected', 10, 9130)), 70);
 });
 
 test('a phase past its bound reads no more, whatever its count', () => {
