@@ -4,7 +4,7 @@
 // there. Prints one line `RESULT {json}`: { pages: [{ name, version, tests }], setupMs, ms }.
 //
 //   node test/peers/worker.mjs --pages=chromium-71@6,chromium-76,firefox [--lite=1]
-//                              [--remotes=chromium,firefox] [--outage=1]
+//                              [--remotes=chromium,firefox] [--outage=1] [--turn=1]
 //
 // Every page (a browser at one CPU speed: 1 is this machine's, 6 is DevTools' "low-end mobile"
 // slowdown of the page's main thread, `Emulation.setCPUThrottlingRate`, a stand-in for a TV's SoC;
@@ -206,8 +206,9 @@ async function main() {
   const server = await serve(ROOT);
   const url = (sdp) => `http://127.0.0.1:${server.address().port}/test/peers/peer.html${sdp ? `?sdp=${sdp}` : ''}`;
   const janus = await startJanus({ ip: LAB_IP, port: 8088, iceLite: lite });
-  const noTurn = turnMissing();
-  const turn = noTurn ? null : await startTurn({ ip: LAB_IP }).catch(async (e) => { await janus.kill(); throw e; });
+  const wantTurn = args.turn === '1' || args.turn === true;
+  const noTurn = wantTurn ? turnMissing() : '';
+  const turn = !wantTurn || noTurn ? null : await startTurn({ ip: LAB_IP }).catch(async (e) => { await janus.kill(); throw e; });
   const ice = lite ? 'Janus ICE-lite' : 'Janus full ICE';
   const others = [];
   const pages = [];
@@ -296,7 +297,7 @@ async function main() {
       // The relay's pairs and the other browsers' connections are set up side by side: most of
       // it is waiting for round trips, and a slowed page takes seconds for each.
       await Promise.all([
-        ...TURN_TRANSPORTS.map(async (transport) => {
+        ...(wantTurn ? TURN_TRANSPORTS : []).map(async (transport) => {
           const t = { name: `two connections through a TURN relay over ${transport.toUpperCase()} (coturn, iceTransportPolicy "relay"): relay–relay, the same sequence as native (or connecting → connected)`, status: 'passed' };
           page.tests.push(t);
           if (!turn) {
