@@ -101,7 +101,7 @@ export function derive(s: Sources): Derivation {
   // where ICE has failed outright, all its pairs gone at once (a TURN relay over TCP killed:
   // native "connected → failed", its ICE states "disconnected", test/peers): there a
   // "disconnected" after "connected" is held only until the first read says whether ICE failed
-  // (a few ms; stats.ts `iceFromStats`), so the value skips it as native does.
+  // (50 ms in: schedule.ts `ownIce`; stats.ts `iceFromStats`), so the value skips it as native does.
   let heldAs: RTCIceConnectionState | null = null;
   if (ice === 'disconnected' || (ice === 'checking' && s.heldAs)) {
     if (stats.ice) {
