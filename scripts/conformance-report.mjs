@@ -170,7 +170,7 @@ if (existsSync(netFile)) {
   out.push('veth address, and nftables dropping UDP there (all of it, or a random 5 %), or a UDP relay in the test delaying');
   out.push('every packet 100 ms each way (the "slow path"). Times are ms from the start of the');
   out.push('outage. Where the browser has a native value the shim is compared with it on the same connection; in 64–72 with');
-  out.push('what native 74 does, and its "disconnected" must come within 50 ms of `iceConnectionState`\'s.');
+  out.push('what native 74 does, and its "disconnected" must come within 100 ms of `iceConnectionState`\'s (one `getStats()` read).');
   out.push('');
   out.push('| browser | test | result | measured |');
   out.push('|---|---|---|---|');

@@ -57,8 +57,11 @@ export const SETTLE_READS = 8;
 /** A held "disconnected" is re-read this often… */
 export const HELD_MS = 500;
 /**
- * …or this soon after a read that could not judge it (a legacy snapshot gathered before the hold
- * began: Chromium keeps one for ~50 ms). Waiting the 500 ms instead, Chromium 67's "disconnected"
+ * …or on this grid from the hold's start after a read that could not judge it: an empty report,
+ * or a legacy one gathered before the hold began. Chromium gathers that report anew only 50 ms
+ * after it last did (its StatsCollector's minimum period) and hands out the old one until then, so
+ * one gathered before the hold is fresh 50 ms into it at the latest. Read 50 ms after the stale
+ * read instead, 64's "disconnected" trailed ICE's by 52–58 ms (test/net, one CI run in two). Waiting the 500 ms instead, Chromium 67's "disconnected"
  * after a server kill trailed ICE's by 419 ms (test/peers, a page beside two slowed ones).
  */
 export const STALE_MS = 50;
@@ -89,14 +92,14 @@ export const PHASE_BOUND_MS = 30000;
  * Milliseconds until the next read, or -1 for none (the phase is over or needs nothing).
  * - `dtls`: 0, 8, 16, … doubling to 1 s while "connecting"; after "connected" at most
  *   {@link SETTLE_READS} reads in all, no more than 250 ms apart;
- * - `held`: at once, then every 500 ms (100 ms from 4.5 to 8 s; 50 ms while no read has judged
+ * - `held`: at once, then every 500 ms (100 ms from 4.5 to 8 s; on a 50 ms grid while no read has judged
  *   it, for the first {@link STALE_READS} reads); `disconnected`: every 1 s
  *   (100 ms from 9 to 11 s);
  * - every phase stops after {@link PHASE_BOUND_MS}.
  */
 export function nextRead(p: Phase): number {
   if (p.need === 'none' || p.elapsed >= PHASE_BOUND_MS) return -1;
-  if (p.need === 'held') return !p.reads ? (p.ownIce ? STALE_MS : 0) : p.unjudged && p.reads < STALE_READS ? STALE_MS : p.elapsed >= CONSENT_LOST_MS - 1000 && p.elapsed <= CONSENT_LATE_MS ? NEAR_MS : HELD_MS;
+  if (p.need === 'held') return !p.reads ? (p.ownIce ? STALE_MS : 0) : p.unjudged && p.reads < STALE_READS ? STALE_MS - (p.elapsed % STALE_MS) : p.elapsed >= CONSENT_LOST_MS - 1000 && p.elapsed <= CONSENT_LATE_MS ? NEAR_MS : HELD_MS;
   if (p.need === 'disconnected') {
     // On the phase's own grid (1 s, 100 ms near ICE's failure), whatever the reads before took:
     // after 76's held read (50 ms in) reads 1 s apart fell 50 ms after the moment ICE fails.
