@@ -11,6 +11,7 @@ const runners = [
   { name: 'peers', cmd: process.execPath, args: ['test/peers/run.mjs'] },
   { name: 'demo', cmd: process.execPath, args: ['scripts/demo.mjs', '--smoke'] },
   { name: 'package', cmd: process.execPath, args: ['scripts/check-package.mjs'] },
+  { name: 'bundlers', cmd: process.execPath, args: ['test/bundlers/run.mjs'] },
 ];
 
 const LINE = /^(\S+): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;

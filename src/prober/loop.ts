@@ -30,12 +30,14 @@ import { confirmAt, learn, newMemory, note, type Situation, type StatsMemory } f
 const CONFIRM_MS = 100;
 const CONFIRM_RTTS = 4;
 /**
- * Until its first confirm, a stall (a handshake under way) is read at least this often (ms): the
- * value then follows DTLS up within it over a slow path, where the backed-off reads of the `dtls`
- * phase (8 … 1,000 ms apart) trailed native by 206 ms (Chromium 76, a 200 ms round trip:
- * test/net "slow path"). Bounded: the confirm comes within {@link CONFIRM_RTTS} round trips.
+ * Until its first confirm, a stall (a handshake under way) is read at least this often (ms), then
+ * twice as long after each confirm: the value then follows DTLS up within it, where the
+ * backed-off reads of the `dtls` phase (8 … 1,000 ms apart) trailed native by 206 ms (Chromium 76,
+ * a 200 ms round trip: test/net "slow path"), and reads 100 ms apart, then backed off after the
+ * confirm, by 178 ms (76 to Chromium 156 in another process, on a loaded machine: test/peers).
+ * Legacy reads only: the confirms (promise form) keep their own times. Bounded: they double.
  */
-const STALL_READ_MS = 100;
+const STALL_READ_MS = 20;
 
 /** Whether the legacy callback form works here: unknown until first tried. */
 let callbackForm: boolean | null = null;
@@ -130,7 +132,7 @@ function arm(r: Reader): void {
   // when it never settles (a wrapping library's getStats() that hangs).
   let wait = r.inFlight ? Math.max(delay, r.inFlight + READ_TIMEOUT_MS - Date.now()) : delay;
   // A stall is confirmed as soon as it is old enough, not at the next backed-off read.
-  if (r.learnt.stallSince && !r.inFlight) wait = Math.min(wait, Math.max(0, confirmDue(r) - Date.now()), r.learnt.confirms ? wait : STALL_READ_MS);
+  if (r.learnt.stallSince && !r.inFlight) wait = Math.min(wait, Math.max(0, confirmDue(r) - Date.now()), STALL_READ_MS << r.learnt.confirms);
   r.timer = setTimeout(() => {
     r.timer = 0;
     read(r);

@@ -5,7 +5,7 @@
 // whatever happens. Needs root, `ip` and Debian's `janus` (.ci/run installs it): without them
 // every browser's tests are skipped by name, with the reason.
 //
-//   node test/peers/run.mjs [--only=chromium-71,firefox] [--turn] [--outage] [--remotes]
+//   node test/peers/run.mjs [--only=chromium-71,firefox] [--everywhere | --janus-only]
 //
 // Prints `peers <page>` with one line per test, and last `peers: N passed, M failed, K skipped`;
 // writes results/peers.json.
@@ -25,30 +25,42 @@ const WORKER_MS = 120000;
  * throttling keeps a core busy for as long as the slowed page lives (measured: an idle slowed page
  * with two connections ~100 % of a core, the same page at full speed ~20 %), so two slowed pages
  * fill this machine: a page at full speed beside them waited up to 1.4 s for its own ICE event.
- * Slowed pages run two to a wave, the others five. Every other wave runs Janus ICE-lite.
- * By hand only, not in `npm test` yet (they load these 2 cores past the bounds, and past its 20
- * minutes: two fresh-clone CI runs failed 3 tests each with them, 76 and 64–73 events up to 381 ms
- * late, and took 19 m 55 s and 20 m 26 s): --turn, two relay-only pairs a page through coturn
- * (UDP, TCP), killed with Janus; --outage, in the full-speed waves one more connection through an
- * outage and the app's ICE restart; --remotes, in the full-speed waves Chromium 156 and Firefox
- * ESR as the other end, each a process of its own.
+ * Slowed pages run two to a wave, the others four. Every other wave runs Janus ICE-lite.
  *
- *   node test/peers/run.mjs [--only=chromium-71,firefox] [--turn] [--outage] [--remotes]
+ * Every page connects to Janus, gets a wrong fingerprint, a hangup and a kill. The rest (two pairs
+ * through coturn over UDP and TCP, killed with Janus; an outage and the app's ICE restart; two
+ * connections to each of Chromium 156 and Firefox ESR, each a process of its own) runs at full
+ * speed in one build of each class, {@link EXTRAS}, two or three to a wave beside pages that get
+ * none of it, with the other browsers as their other end in those waves (four extras pages and the
+ * other browsers in one wave: 76's "disconnected" 142 ms after native's when coturn was killed). In every page, at both speeds, they loaded these two cores past the bounds
+ * and `npm test` past its 20 minutes (two fresh-clone CI runs failed 3 tests each, 76 and 64–73
+ * events up to 381 ms late, and took 19 m 55 s and 20 m 26 s): `--everywhere` runs them so by hand,
+ * `--janus-only` leaves them out.
  */
+const EXTRAS = ['firefox', 'chromium', 'chromium-76', 'chromium-74', 'chromium-71', 'chromium-67', 'chromium-64'];
+const everywhere = !!args.everywhere;
+const extrasOn = !args['janus-only'];
 const WAVES = [
   ['chromium@6', 'chromium-76@6'], ['chromium-75@6', 'chromium-74@6'], ['chromium-73@6', 'chromium-72@6'],
   ['chromium-71@6', 'chromium-70@6'], ['chromium-69@6', 'chromium-68@6'], ['chromium-67@6', 'chromium-66@6'],
   ['chromium-65@6', 'chromium-64@6'],
-  ['firefox', 'chromium', 'chromium-76', 'chromium-75', 'chromium-74'],
-  ['chromium-73', 'chromium-72', 'chromium-71', 'chromium-70', 'chromium-69'],
-  ['chromium-68', 'chromium-67', 'chromium-66', 'chromium-65', 'chromium-64'],
-].map((pages, i) => ({ pages, lite: i % 2 === 1, remotes: i >= 7 && args.remotes ? ['chromium', 'firefox'] : [], outage: i >= 7 && !!args.outage }));
+  ['firefox', 'chromium', 'chromium-76', 'chromium-75'],
+  ['chromium-74', 'chromium-71', 'chromium-73', 'chromium-72'],
+  ['chromium-67', 'chromium-64', 'chromium-70', 'chromium-69'],
+  ['chromium-68', 'chromium-66', 'chromium-65'],
+].map((pages, i) => {
+  // The waves with a page that gets the rest (--everywhere: all of them; the outage and the other
+  // browsers only at full speed even then).
+  const full = !pages[0].includes('@');
+  const rest = extrasOn && (everywhere || pages.some((p) => EXTRAS.includes(p)));
+  return { pages, lite: i % 2 === 1, turn: rest, outage: rest && full, remotes: rest && full ? ['chromium', 'firefox'] : [] };
+});
 const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
 const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);
 
 async function runWorker(wave, i) {
   // Apart from test/net's namespaces (0, 1, …) when both run at once.
-  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`, `--remotes=${wave.remotes.join(',')}`, `--outage=${wave.outage ? 1 : 0}`, `--turn=${args.turn ? 1 : 0}`], WORKER_MS);
+  const r = await runInNamespace(nsName(100 + i), join(ROOT, 'test/peers/worker.mjs'), [`--pages=${wave.pages.join(',')}`, `--lite=${wave.lite ? 1 : 0}`, `--remotes=${wave.remotes.join(',')}`, `--outage=${wave.outage ? 1 : 0}`, `--turn=${wave.turn ? 1 : 0}`, ...(everywhere ? [] : [`--extras=${EXTRAS.join(',')}`])], WORKER_MS);
   if (r.error) return [{ name: wave.pages.join(','), version: '?', ms: r.ms, tests: [{ name: 'peers', status: 'failed', error: r.error }] }];
   console.log(`peers wave ${i + 1} (${wave.pages.join(', ')}; other: ${wave.remotes.join(', ') || 'none'}): set up in ${(r.result.setupMs / 1000).toFixed(1)} s, done in ${(r.result.ms / 1000).toFixed(1)} s`);
   return r.result.pages;

@@ -5,6 +5,7 @@
 //
 //   node test/peers/worker.mjs --pages=chromium-71@6,chromium-76,firefox [--lite=1]
 //                              [--remotes=chromium,firefox] [--outage=1] [--turn=1]
+//                              [--extras=chromium,chromium-71]
 //
 // Every page (a browser at one CPU speed: 1 is this machine's, 6 is DevTools' "low-end mobile"
 // slowdown of the page's main thread, `Emulation.setCPUThrottlingRate`, a stand-in for a TV's SoC;
@@ -22,6 +23,8 @@
 //                closes the connection the page offered; then
 //   kills        Janus, coturn and the other browsers are killed (SIGKILL) 1 s later: no alert,
 //                consent lost (over TCP, the relay's connection closed).
+// With --extras, only the pages of those browsers at full speed get the outage, TURN and the other
+// browsers (by default every page does).
 // All end "failed"; each sequence and each event's time follow native on the same live
 // connection, or, where the browser has no native value (64–72), the W3C rules for what it
 // exposes: iceConnectionState's "disconnected" and "failed" (`bounds` below), and after an alert,
@@ -45,6 +48,8 @@ const lite = args.lite === '1' || args.lite === true;
 const remotes = args.remotes ? String(args.remotes).split(',').filter(Boolean) : [];
 /** One more connection per page to Janus, through an outage and the app's ICE restart (`outage` below). */
 const outages = args.outage === '1' || args.outage === true;
+/** The browsers whose full-speed pages get the outage, TURN and the other browsers; null: every page. */
+const extras = typeof args.extras === 'string' ? args.extras.split(',') : null;
 const LAB_IP = '192.0.2.50';
 /**
  * The bounds by the page's CPU speed: test/net's at full speed (against native, either way, and
@@ -237,6 +242,7 @@ async function main() {
       pages.push(page);
       page.tests = [];
       const iceOnly = build === 73 || build === 74;
+      const extra = !extras || (rate === 1 && extras.includes(which));
       const test = async (name, fn) => {
         const t = { name, status: 'passed' };
         page.tests.push(t);
@@ -260,7 +266,7 @@ async function main() {
         return compare(list, page.native, ['connecting', 'connected'], [], 'start', { ...bounds(rate), iceOnly });
       });
       if (!up) page.broken = true;
-      if (outages && !page.broken) {
+      if (outages && extra && !page.broken) {
         // Cut first, so that the rest of the set-up (of this page and the next) runs during it.
         const t = { name: `the path to ${ice} lost (its UDP dropped) until the connection says so, then back, then the app's ICE restart with Janus: "connected" again, the same sequence as native (or as the rules give for ICE)`, status: 'passed' };
         page.tests.push(t);
@@ -297,7 +303,7 @@ async function main() {
       // The relay's pairs and the other browsers' connections are set up side by side: most of
       // it is waiting for round trips, and a slowed page takes seconds for each.
       await Promise.all([
-        ...(wantTurn ? TURN_TRANSPORTS : []).map(async (transport) => {
+        ...(wantTurn && extra ? TURN_TRANSPORTS : []).map(async (transport) => {
           const t = { name: `two connections through a TURN relay over ${transport.toUpperCase()} (coturn, iceTransportPolicy "relay"): relay–relay, the same sequence as native (or connecting → connected)`, status: 'passed' };
           page.tests.push(t);
           if (!turn) {
@@ -318,7 +324,7 @@ async function main() {
             t.error = String(e.message || e);
           }
         }),
-        ...others.map(async (other) => {
+        ...(extra ? others : []).map(async (other) => {
           // Two connections: one this page offers, which the other side will close, and one the
           // other side offers (the DTLS roles swapped), which dies with its process.
           const ids = ['close', 'kill'].map((k) => `${other.which}-${k}`);
