@@ -142,6 +142,10 @@
       await gathered(pc);
       return pc.localDescription.sdp;
     },
+    /** The page's fake camera and microphone (test/peers/sdk.js gives them to janus.js). */
+    media: function () { return fakeMedia(); },
+    /** Records connection `pc`, made by other code (janus.js: test/peers/sdk.js), as `id`. */
+    adopt: function (id, pc) { conns[id] = track(pc); },
     /** Closes this page's connections `ids` (the other side of a test's connection goes away). */
     close: function (ids) {
       ids.forEach(function (id) { if (conns[id]) conns[id].pc.close(); });

@@ -5,7 +5,7 @@
 // whatever happens. Needs root, `ip` and Debian's `janus` (.ci/run installs it): without them
 // every browser's tests are skipped by name, with the reason.
 //
-//   node test/peers/run.mjs [--only=chromium-71,firefox] [--everywhere | --janus-only]
+//   node test/peers/run.mjs [--only=chromium-71,firefox] [--remotes] [--everywhere | --janus-only]
 //
 // Prints `peers <page>` with one line per test, and last `peers: N passed, M failed, K skipped`;
 // writes results/peers.json.
@@ -28,11 +28,14 @@ const WORKER_MS = 120000;
  * Slowed pages run two to a wave, the others four. Every other wave runs Janus ICE-lite.
  *
  * Every page connects to Janus, gets a wrong fingerprint, a hangup and a kill. The rest (two pairs
- * through coturn over UDP and TCP, killed with Janus; an outage and the app's ICE restart; two
- * connections to each of Chromium 156 and Firefox ESR, each a process of its own) runs at full
- * speed in one build of each class, {@link EXTRAS}, two or three to a wave beside pages that get
- * none of it, with the other browsers as their other end in those waves (four extras pages and the
- * other browsers in one wave: 76's "disconnected" 142 ms after native's when coturn was killed). In every page, at both speeds, they loaded these two cores past the bounds
+ * through coturn over UDP and TCP, killed with Janus; an outage and the app's ICE restart) runs at
+ * full speed in one build of each class, {@link EXTRAS}, two or three to a wave beside pages that
+ * get none of it. Two connections to each of Chromium 156 and Firefox ESR, each a process of its
+ * own, run in those pages only with --remotes: in `npm test` (a fresh-clone CI run at 1fe6e7f) the
+ * two more browser processes per wave made 76's data-channel "connected" come 151 ms after native's
+ * and 73–74's "disconnected" after the other browser's close() 251 ms after it (bound 150 ms), and
+ * with four such pages in one wave 76's "disconnected" came 142 ms after native's when coturn was
+ * killed. In every page, at both speeds, they loaded these two cores past the bounds
  * and `npm test` past its 20 minutes (two fresh-clone CI runs failed 3 tests each, 76 and 64–73
  * events up to 381 ms late, and took 19 m 55 s and 20 m 26 s): `--everywhere` runs them so by hand,
  * `--janus-only` leaves them out.
@@ -48,12 +51,14 @@ const WAVES = [
   ['chromium-74', 'chromium-71', 'chromium-73', 'chromium-72'],
   ['chromium-67', 'chromium-64', 'chromium-70', 'chromium-69'],
   ['chromium-68', 'chromium-66', 'chromium-65'],
+  // janus.js 1.x speaks Unified Plan only: 71 and later (test/peers/sdk.html).
+  ['sdk:firefox', 'sdk:chromium', 'sdk:chromium-76', 'sdk:chromium-71'],
 ].map((pages, i) => {
   // The waves with a page that gets the rest (--everywhere: all of them; the outage and the other
   // browsers only at full speed even then).
   const full = !pages[0].includes('@');
   const rest = extrasOn && (everywhere || pages.some((p) => EXTRAS.includes(p)));
-  return { pages, lite: i % 2 === 1, turn: rest, outage: rest && full, remotes: rest && full ? ['chromium', 'firefox'] : [] };
+  return { pages, lite: i % 2 === 1, turn: rest, outage: rest && full, remotes: rest && full && (everywhere || args.remotes) ? ['chromium', 'firefox'] : [] };
 });
 const wanted = typeof args.only === 'string' ? args.only.split(',') : null;
 const waves = WAVES.map((w) => ({ ...w, pages: w.pages.filter((p) => !wanted || wanted.includes(p.split('@')[0])) })).filter((w) => w.pages.length);

@@ -31,6 +31,8 @@
 // where ICE folds it into "disconnected", "connected" held until consent is lost.
 // The servers live in this namespace: if this worker is killed, run.mjs's namespace removal kills them.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { serve } from '../../scripts/static-server.mjs';
 import { requireOwnNamespace } from '../net/inside.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
@@ -196,6 +198,28 @@ async function outage(page, session) {
   }
 }
 
+/** janus-gateway's version, for the tests' names. */
+const JANUS_JS = JSON.parse(readFileSync(join(ROOT, 'node_modules/janus-gateway/package.json'), 'utf8')).version;
+
+/** The worker's side of a janus.js session in a page: Janus ends it (`hangup`) by its REST API. */
+function sdkSession(janus, { session, handle }) {
+  return {
+    hangup: () => fetch(`${janus.base}/${session}/${handle}`, { method: 'POST', body: JSON.stringify({ janus: 'hangup', transaction: `sdk-${handle}` }), signal: AbortSignal.timeout(10000) }).then((r) => r.json()),
+    stopPolling() {},
+  };
+}
+
+/**
+ * janus.js's connectionState callback must have said exactly what the shim's events said; before
+ * the server goes (`gone`), janus.js reports no error. Returns what it said, for the note.
+ */
+function sdkSaid(report, said, gone) {
+  if (said.errors.length && !gone) throw new Error(`janus.js: ${said.errors.join('; ')}`);
+  const events = seq(report.shim);
+  if (said.states.join() !== events.join()) throw new Error(`janus.js's connectionState callback said ${said.states.join(', ') || '(nothing)'}; the shim's events ${events.join(', ') || '(none)'}`);
+  return `janus.js's connectionState callback: ${said.states.join(', ')}${said.errors.length ? ` (janus.js: ${said.errors.join('; ')})` : ''}; `;
+}
+
 /** Connects page connection `id` to Janus; resolves with the session. */
 async function connect(page, janus, id, opts = {}) {
   const session = await echoSession(janus);
@@ -229,12 +253,15 @@ async function main() {
     // faults then reach them all at once, as one server's crash reaches all its clients.
     const sessions = new Map();
     for (const spec of specs) {
-      const [which, r] = spec.split('@');
+      // `sdk:` a page where janus.js (with webrtc-adapter) drives EchoTest (test/peers/sdk.html).
+      const sdk = spec.startsWith('sdk:');
+      const [which, r] = spec.replace(/^sdk:/, '').split('@');
       const rate = Number(r || 1);
       const build = which.startsWith('chromium-') ? Number(which.split('-')[1]) : 0;
       let page;
       try {
-        page = await open(url(build >= 71 ? 'unified-plan' : ''), which, rate);
+        page = await open(sdk ? url('').replace('peer.html', 'sdk.html') : url(build >= 71 ? 'unified-plan' : ''), which, rate);
+        if (sdk) page.name = `janus.js on ${page.name}`;
       } catch (e) {
         out.push({ name: `${which}${rate > 1 ? ` cpu/${rate}` : ''}`, version: '?', tests: [{ name: 'launch', status: 'failed', error: String(e.message || e) }] });
         continue;
@@ -242,7 +269,7 @@ async function main() {
       pages.push(page);
       page.tests = [];
       const iceOnly = build === 73 || build === 74;
-      const extra = !extras || (rate === 1 && extras.includes(which));
+      const extra = !sdk && (!extras || (rate === 1 && extras.includes(which)));
       const test = async (name, fn) => {
         const t = { name, status: 'passed' };
         page.tests.push(t);
@@ -256,7 +283,20 @@ async function main() {
       };
       page.native = await page.evaluate('peers.native').catch(() => false);
       page.build = build;
-      const up = await test(`connect to ${ice} (audio, video, data channel): the same sequence as native (or connecting → connected)`, async () => {
+      page.sdk = sdk;
+      const up = sdk ? await test(`janus.js ${JANUS_JS} connects to ${ice}'s EchoTest (audio, video, data channel), the shim loaded before it and webrtc-adapter: its connectionState callback says what the shim's events say, the same sequence as native (or connecting → connected)`, async () => {
+        const list = [];
+        for (const id of ['hangup', 'kill']) {
+          const ids = await page.evaluate(`sdk.start(${JSON.stringify(id)}, ${JSON.stringify(janus.base)})`, 20000);
+          sessions.set(`${page.name} ${id}`, sdkSession(janus, ids));
+          await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^connected$', 20000)`, 25000);
+          await sleep(100);
+          const report = await page.evaluate(`peers.report(${JSON.stringify(id)})`);
+          sdkSaid(report, await page.evaluate(`sdk.callbacks(${JSON.stringify(id)})`));
+          list.push(report);
+        }
+        return compare(list, page.native, ['connecting', 'connected'], [], 'start', { ...bounds(rate), iceOnly });
+      }) : await test(`connect to ${ice} (audio, video, data channel): the same sequence as native (or connecting → connected)`, async () => {
         const list = [];
         for (const id of ['hangup', 'kill']) {
           sessions.set(`${page.name} ${id}`, await connect(page, janus, id));
@@ -289,7 +329,7 @@ async function main() {
           t.error = String(e.message || e);
         }
       }
-      await test(`a wrong DTLS fingerprint in ${ice}'s answer: "failed", the same sequence as native (or connecting → failed)`, async () => {
+      if (!sdk) await test(`a wrong DTLS fingerprint in ${ice}'s answer: "failed", the same sequence as native (or connecting → failed)`, async () => {
         const session = await connect(page, janus, 'fingerprint', { broken: true });
         try {
           await page.evaluate(`peers.wait('fingerprint', '^failed$', 20000)`, 25000);
@@ -362,7 +402,10 @@ async function main() {
       const folds = page.build && page.build < 73;
       // The server's hangup and kill, and the other browser's close() and kill: each a peer's
       // DTLS alert (then consent lost), or consent lost with no alert.
-      const cases = [
+      const cases = page.sdk ? [
+        { kind: 'hangup', ids: ['hangup'], name: `${ice} ends janus.js's session (hangup): janus.js's connectionState callback says what the shim's events say (janus.js closes its connection when the hangup reaches it: "closed", no event, as native)` },
+        { kind: 'kill', ids: ['kill'], name: `${ice} killed while janus.js is connected: its connectionState callback says what the shim's events say, the same sequence as native (or disconnected → failed with ICE)` },
+      ] : [
         { kind: 'hangup', ids: ['hangup'], name: `${ice} ends the session (hangup): the same sequence as native (or "connected" held until consent is lost, then disconnected → failed)` },
         { kind: 'kill', ids: ['kill'], name: `${ice} killed while connected: the same sequence as native (or disconnected → failed with ICE)` },
         ...(page.across || []).flatMap(({ label, ids: [closing, killed] }) => [
@@ -375,10 +418,22 @@ async function main() {
         page.tests.push(t);
         try {
           if (ids[0] === 'hangup' && page.hangupError) throw new Error(`hangup: ${page.hangupError}`);
-          for (const id of ids) await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^failed$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
+          for (const id of ids) await page.evaluate(`peers.wait(${JSON.stringify(id)}, '^(failed|closed)$', ${firefox ? 45000 : 25000})`, firefox ? 50000 : 30000).catch(() => {});
           await sleep(300);
           const report = [];
           for (const id of ids) report.push(await page.evaluate(`peers.report(${JSON.stringify(id)}, true)`));
+          const said = page.sdk ? sdkSaid(report[0], await page.evaluate(`sdk.callbacks(${JSON.stringify(ids[0])})`), true) : '';
+          if (page.sdk) {
+            // janus.js closes its own connection when Janus's hangup event reaches it (its long
+            // poll): "closed", which fires no event, natively or from the shim.
+            if (kind === 'hangup' && report[0].value === 'closed') {
+              const late = after(report[0].shim);
+              if (late.length) throw new Error(`janus.js closed its connection, and the shim said ${show(late)}`);
+              if (page.native && report[0].nativeValue !== 'closed') throw new Error(`native ${report[0].nativeValue} after janus.js closed it`);
+              t.note = said + 'janus.js closed its connection on Janus\'s hangup: "closed", no event, as native';
+              continue;
+            }
+          }
           // Where ICE folds DTLS in (64–72), a peer's alert turns it "disconnected" (at once, or
           // up to 2.6 s on in 64–66 beside slowed pages) while ICE still has consent: the shim's
           // "disconnected" is the loss of consent seconds later, which ICE does not show. There it
@@ -396,7 +451,7 @@ async function main() {
           const first = (list, state) => { const x = list.find((e) => e.t >= 0 && e.s === state); return x ? x.t - from : null; };
           t.times = {};
           for (const k of ['shim', 'native', 'ice']) t.times[k] = { disconnected: first(report[0][k], 'disconnected'), failed: first(report[0][k], 'failed') };
-          t.note = `${kind === 'kill' ? `killed at ${killedAt} ms,` : 'closed at 0 ms,'} ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
+          t.note = said + `${kind === 'kill' ? `killed at ${killedAt} ms,` : 'closed at 0 ms,'} ${page.rate > 1 ? `page slowed ${page.rate}×` : 'full speed'}; ` +
             compare(report, page.native, ['disconnected', 'failed'], lag, 'mark', { ...bounds(page.rate), iceOnly: page.build === 73 || page.build === 74 });
         } catch (e) {
           t.status = 'failed';
