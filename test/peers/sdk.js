@@ -8,6 +8,18 @@
   'use strict';
   var callbacks = {};
 
+  /** janus.js, once its module script has run (module scripts run after the page's classic ones). */
+  function loaded() {
+    var end = Date.now() + 10000;
+    return new Promise(function (resolve, reject) {
+      (function poll() {
+        if (window.Janus) return resolve(window.Janus);
+        if (Date.now() > end) return reject(new Error('janus.js did not load in 10 s'));
+        setTimeout(poll, 20);
+      })();
+    });
+  }
+
   window.sdk = {
     /**
      * A janus.js session `id` with an EchoTest handle: audio, video and a data channel offered,
@@ -17,10 +29,10 @@
     start: function (id, server) {
       var log = callbacks[id] = { states: [], errors: [] };
       var media = peers.media();
-      return new Promise(function (resolve, reject) {
+      return loaded().then(function (Janus) { return new Promise(function (resolve, reject) {
         var fail = function (what) { return function (e) { log.errors.push(what + ': ' + e); reject(new Error(what + ': ' + e)); }; };
-        window.Janus.init({ debug: false, callback: function () {
-          var janus = new window.Janus({
+        Janus.init({ debug: false, callback: function () {
+          var janus = new Janus({
             server: server,
             error: fail('session'),
             success: function () {
@@ -57,7 +69,7 @@
             },
           });
         } });
-      });
+      }); });
     },
     /** What janus.js's `connectionState` callback said for session `id`, in order. */
     callbacks: function (id) { return callbacks[id]; },
