@@ -60,9 +60,10 @@ export const HELD_MS = 500;
  * …or on this grid from the hold's start after a read that could not judge it: an empty report,
  * or a legacy one gathered before the hold began. Chromium gathers that report anew only 50 ms
  * after it last did (its StatsCollector's minimum period) and hands out the old one until then, so
- * one gathered before the hold is fresh 50 ms into it at the latest. Read 50 ms after the stale
- * read instead, 64's "disconnected" trailed ICE's by 52–58 ms (test/net, one CI run in two). Waiting the 500 ms instead, Chromium 67's "disconnected"
- * after a server kill trailed ICE's by 419 ms (test/peers, a page beside two slowed ones).
+ * one gathered before the hold is fresh 50 ms into it at the latest; a re-read 50 ms after such a
+ * read settled comes later than that (64's "disconnected" came 52–58 ms after ICE's in a CI run of
+ * test/net, the timing of one). Waiting the 500 ms instead, Chromium 67's "disconnected" after a
+ * server kill trailed ICE's by 419 ms (test/peers, a page beside two slowed ones).
  */
 export const STALE_MS = 50;
 /** …for this many reads at most (a report that never judges it, e.g. an empty one, is read 500 ms apart). */
@@ -92,8 +93,8 @@ export const PHASE_BOUND_MS = 30000;
  * Milliseconds until the next read, or -1 for none (the phase is over or needs nothing).
  * - `dtls`: 0, 8, 16, … doubling to 1 s while "connecting"; after "connected" at most
  *   {@link SETTLE_READS} reads in all, no more than 250 ms apart;
- * - `held`: at once, then every 500 ms (100 ms from 4.5 to 8 s; on a 50 ms grid while no read has judged
- *   it, for the first {@link STALE_READS} reads); `disconnected`: every 1 s
+ * - `held`: at once, then every 500 ms (100 ms from 4.5 to 8 s; on a 50 ms grid while no read has
+ *   judged it, for the first {@link STALE_READS} reads); `disconnected`: every 1 s
  *   (100 ms from 9 to 11 s);
  * - every phase stops after {@link PHASE_BOUND_MS}.
  */

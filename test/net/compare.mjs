@@ -10,8 +10,8 @@
  * it from a peer's close_notify (both fold into ICE "disconnected" there): 1–5 ms on an idle
  * machine, but with four old builds side by side on two cores the read took up to 30 ms to answer,
  * and a read that gets the browser's snapshot from before the "disconnected" waits for a fresh one,
- * up to 50 ms into it (schedule.ts `STALE_MS`). A 50 ms bound failed at 51–58 ms (64, 67 or 71:
- * 2 of ~10 runs of four builds).
+ * up to 50 ms into it (schedule.ts `STALE_MS`). A 50 ms bound failed at 52–58 ms in a fresh-clone
+ * CI run (64) and at 51 ms in 1 of 5 runs here of four builds side by side (64, 67, 71, 74).
  */
 export const LAG_NATIVE_MS = 150;
 export const LAG_ICE_MS = 100;

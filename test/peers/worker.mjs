@@ -24,7 +24,9 @@
 //   kills        Janus, coturn and the other browsers are killed (SIGKILL) 1 s later: no alert,
 //                consent lost (over TCP, the relay's connection closed).
 // With --extras, only the pages of those browsers at full speed get the outage, TURN and the other
-// browsers (by default every page does).
+// browsers (by default every page does). A page `sdk:<browser>` (test/peers/sdk.html) lets janus.js
+// itself, with its webrtc-adapter, make its two connections (hangup, kill) and nothing else: its
+// own connectionState callback must say what the shim's events say.
 // All end "failed"; each sequence and each event's time follow native on the same live
 // connection, or, where the browser has no native value (64–72), the W3C rules for what it
 // exposes: iceConnectionState's "disconnected" and "failed" (`bounds` below), and after an alert,
