@@ -72,7 +72,8 @@ admin: { admin_http = false }
 }
 
 let tx = 0;
-async function post(url, body, ms = 10000) {
+/** One request to Janus's REST API; throws Janus's own error. */
+export async function post(url, body, ms = 10000) {
   const r = await fetch(url, {
     method: 'POST', body: JSON.stringify({ transaction: `t${++tx}`, ...body }), signal: AbortSignal.timeout(ms),
   });

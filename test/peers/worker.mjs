@@ -40,7 +40,7 @@ import { requireOwnNamespace } from '../net/inside.mjs';
 import { attach, binary, launch, running, withTimeout } from '../old/driver.mjs';
 import { browserPaths, FIREFOX_PREFS } from '../browsers.mjs';
 import { after, compare, LAG_DTLS_FAILURE_MS, LAG_NATIVE_MS, seq, show } from '../net/compare.mjs';
-import { echoSession, startJanus } from './janus.mjs';
+import { echoSession, post, startJanus } from './janus.mjs';
 import { startTurn, turnMissing } from './turn.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -206,7 +206,7 @@ const JANUS_JS = JSON.parse(readFileSync(join(ROOT, 'node_modules/janus-gateway/
 /** The worker's side of a janus.js session in a page: Janus ends it (`hangup`) by its REST API. */
 function sdkSession(janus, { session, handle }) {
   return {
-    hangup: () => fetch(`${janus.base}/${session}/${handle}`, { method: 'POST', body: JSON.stringify({ janus: 'hangup', transaction: `sdk-${handle}` }), signal: AbortSignal.timeout(10000) }).then((r) => r.json()),
+    hangup: () => post(`${janus.base}/${session}/${handle}`, { janus: 'hangup' }),
     stopPolling() {},
   };
 }
